@@ -1,0 +1,265 @@
+/**
+ * The Linux bridge device (`br0`, `docker0`) and its ports: enslaving and releasing ports, the
+ * bridge's own address, carrier and MTU, and what happens when the host transmits through it.
+ * The receive path of a port (learning, forwarding, flooding, local delivery) is in
+ * `bridge-input.ts`; br_netfilter's hooks are in `bridge-netfilter.ts`; the table is `fdb.ts`.
+ *
+ * Models: `net/bridge/br_if.c` (`br_add_if`: the port's rx handler is registered, the port goes
+ * promiscuous, its MAC becomes a local permanent FDB entry, and the bridge MAC and MTU are
+ * recomputed; `br_del_if` undoes it and forgets every FDB entry of the port; `br_mtu_auto_adjust`:
+ * the smallest port MTU unless the user set one), `net/bridge/br_stp_if.c`
+ * (`br_stp_recalculate_bridge_id`: the numerically lowest port MAC, unless the address was set
+ * explicitly, and never changed when no port is left), `net/bridge/br_device.c` (`br_dev_setup`:
+ * random MAC, MTU 1500; `br_dev_xmit`: FDB lookup, one port or flood to every port),
+ * `net/bridge/br_fdb.c` (`fdb_delete_local`: a local entry shared by another port or the bridge
+ * itself is handed over rather than deleted), `include/linux/if_bridge.h` (defaults).
+ * Docker sets docker0's MAC explicitly at creation, so its address never follows its ports.
+ *
+ * Leaves out: STP (`stp_state 0` only: an enabled port is forwarding at once), VLAN filtering,
+ * multicast snooping (multicast is flooded), port isolation, `group_fwd_mask`, the MTU check of
+ * `br_dev_queue_push_xmit` (frames are not measured at L2).
+ */
+import { SECOND, type Duration } from '../../engine/index.js';
+import { MAC_BROADCAST, formatMac, isMulticastMac, type Mac } from '../../packet/index.js';
+import { NetDevice } from '../device.js';
+import type { NetNamespace } from '../netns.js';
+import type { Skb } from '../skb.js';
+import { brFlood, brForward, brHandleFrame } from './bridge-input.js';
+import { isValidUnicastMac, randomDeviceMac } from './eth.js';
+import { Fdb } from './fdb.js';
+import { ERR, OK, extack, type LinkResult } from './link-result.js';
+
+export const BRIDGE_DEFAULT_MTU = 1500;
+
+/** `BR_STATE_*` as `bridge link` prints them. */
+export type BridgePortState = 'disabled' | 'listening' | 'learning' | 'forwarding' | 'blocking';
+
+/** One enslaved device (`struct net_bridge_port`) with the flags `bridge link` shows. */
+export class BridgePort {
+  readonly bridge: BridgeDevice;
+  readonly dev: NetDevice;
+  /** `port_no`: 1, 2, ... in order of enslaving; `port_id` is `0x8000 | port_no`. */
+  readonly portNo: number;
+  learning = true;
+  /** Unknown-unicast flooding (`BR_FLOOD`). */
+  flood = true;
+  mcastFlood = true;
+  bcastFlood = true;
+  /** `hairpin on`: frames may leave through the port they came in on (`BR_HAIRPIN_MODE`). */
+  hairpin = false;
+  priority = 32;
+  cost: number;
+
+  constructor(bridge: BridgeDevice, dev: NetDevice, portNo: number) {
+    this.bridge = bridge;
+    this.dev = dev;
+    this.portNo = portNo;
+    // port_cost(): from the link speed; veth reports 10 Gb/s (cost 2), a NIC 1 Gb/s (cost 4).
+    this.cost = dev.kind === 'veth' ? 2 : dev.kind === 'physical' ? 4 : 100;
+  }
+
+  /** With STP off a port forwards as soon as both it and the bridge are up (`br_stp_enable_port`). */
+  get state(): BridgePortState {
+    return this.bridge.adminUp && this.dev.operUp ? 'forwarding' : 'disabled';
+  }
+}
+
+export interface BridgeOptions {
+  /** An explicit address (`ip link add br0 address X type bridge`); otherwise random, then the lowest port's. */
+  readonly mac?: Mac;
+  readonly mtu?: number;
+  readonly ageingTime?: Duration;
+}
+
+export class BridgeDevice extends NetDevice {
+  readonly kind = 'bridge' as const;
+  /** Ports are keyed by their device; `ports()` lists them newest first, the kernel's list order. */
+  private readonly portMap = new Map<NetDevice, BridgePort>();
+  /** Port type: the port's device, or the bridge itself for its own address (`dst == NULL`). */
+  readonly fdb: Fdb<NetDevice>;
+  /** `addr_assign_type == NET_ADDR_SET`: the address no longer follows the ports. */
+  macSetByUser: boolean;
+  /** `BROPT_MTU_SET_BY_USER`. */
+  mtuSetByUser: boolean;
+  stpState = 0;
+  forwardDelay: Duration = 15 * SECOND;
+  helloTime: Duration = 2 * SECOND;
+  maxAge: Duration = 20 * SECOND;
+  priority = 32768;
+  vlanFiltering = 0;
+  /** Per-bridge `nf_call_iptables` (the namespace sysctl `bridge-nf-call-iptables` also enables it). */
+  nfCallIptables = false;
+  private nextPortNo = 1;
+
+  constructor(ns: NetNamespace, name: string, options: BridgeOptions = {}) {
+    super(ns, name, options.mac ?? randomDeviceMac(ns), options.mtu ?? BRIDGE_DEFAULT_MTU);
+    this.macSetByUser = options.mac !== undefined;
+    this.mtuSetByUser = options.mtu !== undefined;
+    this.fdb = new Fdb(options.ageingTime);
+    this.fdb.add(this.mac, this, 'local', ns.host.world.engine.now, { byUser: false });
+  }
+
+  get ageingTime(): Duration {
+    return this.fdb.ageingTime;
+  }
+
+  set ageingTime(value: Duration) {
+    this.fdb.ageingTime = value;
+  }
+
+  /** Carrier while at least one port forwards; docker0 with no containers shows NO-CARRIER. */
+  carrier(): boolean {
+    for (const port of this.portMap.values()) if (port.dev.operUp) return true;
+    return false;
+  }
+
+  /** Newest first, as `br->port_list` is walked (flooding order, `bridge link` sorts by ifindex itself). */
+  ports(): BridgePort[] {
+    return [...this.portMap.values()].reverse();
+  }
+
+  port(dev: NetDevice): BridgePort | undefined {
+    return this.portMap.get(dev);
+  }
+
+  /** `8000.024285268920`, as `brctl show` prints the bridge id. */
+  bridgeId(): string {
+    const hex = formatMac(this.mac).replace(/:/g, '');
+    return `${this.priority.toString(16).padStart(4, '0')}.${hex}`;
+  }
+
+  /** `br_add_if`. Error values carry what `ip link set DEV master BR` prints. */
+  addPort(dev: NetDevice): LinkResult {
+    if (dev === this) return extack('loop', 'Can not enslave a bridge to a bridge.');
+    if (dev.kind === 'bridge') return extack('loop', 'Can not enslave a bridge to a bridge.');
+    if (dev.kind === 'loopback' || !isValidUnicastMac(dev.mac)) return ERR.invalid();
+    if (dev.netns !== this.netns) return ERR.invalid();
+    if (dev.rxHandler !== undefined) return ERR.busy();
+    const port = new BridgePort(this, dev, this.nextPortNo++);
+    this.portMap.set(dev, port);
+    dev.master = this;
+    dev.rxHandlerData = port;
+    dev.rxHandler = (skb: Skb) => brHandleFrame(port, skb);
+    dev.promiscuity++;
+    this.addLocalAddress(dev.mac, dev);
+    this.recalculate();
+    this.netns.notifyNetdev('changeupper', dev);
+    return OK;
+  }
+
+  /** `br_del_if`: the port's FDB entries (learned, static and local) go with it. */
+  removePort(dev: NetDevice): boolean {
+    const port = this.portMap.get(dev);
+    if (port === undefined) return false;
+    this.portMap.delete(dev);
+    dev.rxHandler = undefined;
+    dev.rxHandlerData = undefined;
+    dev.master = undefined;
+    dev.promiscuity = Math.max(0, dev.promiscuity - 1);
+    const local = this.fdb.peek(dev.mac);
+    if (local !== undefined && local.port === dev && local.state === 'local') this.releaseLocalAddress(dev.mac, dev);
+    this.fdb.deletePort(dev, true);
+    this.recalculate();
+    this.netns.notifyNetdev('changeupper', dev);
+    return true;
+  }
+
+  /** `br_set_mac_address` (`ip link set br0 address X`): explicit from now on. */
+  setAddress(mac: Mac): void {
+    this.macSetByUser = true;
+    this.changeBridgeAddress(mac);
+  }
+
+  /** `br_change_mtu`: an explicit MTU stops the automatic adjustment. */
+  setMtu(mtu: number): void {
+    this.mtu = mtu;
+    this.mtuSetByUser = true;
+  }
+
+  /** A port's own address changed (`br_fdb_changeaddr` from the NETDEV_CHANGEADDR notifier). */
+  portAddressChanged(dev: NetDevice, oldMac: Mac): void {
+    if (!this.portMap.has(dev)) return;
+    const old = this.fdb.peek(oldMac);
+    if (old !== undefined && old.port === dev && old.state === 'local') this.releaseLocalAddress(oldMac, dev);
+    this.addLocalAddress(dev.mac, dev);
+    this.recalculate();
+  }
+
+  /** A port's MTU changed (NETDEV_CHANGEMTU): the bridge follows unless the user set its MTU. */
+  portMtuChanged(): void {
+    this.recalculate();
+  }
+
+  /** `br_dev_xmit`: the host sends through the bridge; never delivered back up to the bridge. */
+  protected xmit(skb: Skb): void {
+    const dst = skb.frame.dst;
+    if (isMulticastMac(dst)) {
+      brFlood(this, skb, undefined, dst === MAC_BROADCAST ? 'broadcast' : 'multicast');
+      return;
+    }
+    const entry = this.fdb.lookup(dst, this.netns.host.world.engine.now);
+    if (entry === undefined) {
+      brFlood(this, skb, undefined, 'unicast');
+      return;
+    }
+    if (entry.port === this) {
+      // The bridge's own address: br_forward() is called without a port and frees the frame.
+      this.netns.drop(skb, this, 'not-for-us', { why: 'destination is the bridge itself' });
+      return;
+    }
+    const port = this.portMap.get(entry.port);
+    if (port === undefined) {
+      this.netns.drop(skb, this, 'fdb-no-port', { mac: formatMac(dst) });
+      return;
+    }
+    entry.used = this.netns.host.world.engine.now;
+    brForward(this, skb, undefined, port);
+  }
+
+  /** `fdb_add_local`: a learned entry for an address that became local is replaced. */
+  private addLocalAddress(mac: Mac, owner: NetDevice): void {
+    const existing = this.fdb.peek(mac);
+    if (existing !== undefined && existing.state === 'local') return;
+    if (existing !== undefined) this.fdb.delete(mac);
+    this.fdb.add(mac, owner, 'local', this.netns.host.world.engine.now, { byUser: false });
+  }
+
+  /** `fdb_delete_local`: hand a local entry to another port or the bridge with the same MAC. */
+  private releaseLocalAddress(mac: Mac, leaving: NetDevice): void {
+    const entry = this.fdb.peek(mac);
+    if (entry === undefined) return;
+    for (const other of this.portMap.keys()) {
+      if (other !== leaving && other.mac === mac) {
+        entry.port = other;
+        return;
+      }
+    }
+    if (this.mac === mac) {
+      entry.port = this;
+      return;
+    }
+    this.fdb.delete(mac);
+  }
+
+  /** `br_stp_recalculate_bridge_id` and `br_mtu_auto_adjust`. */
+  private recalculate(): void {
+    if (!this.mtuSetByUser && this.portMap.size > 0) {
+      let mtu = Infinity;
+      for (const dev of this.portMap.keys()) mtu = Math.min(mtu, dev.mtu);
+      this.mtu = mtu;
+    }
+    if (this.macSetByUser || this.portMap.size === 0) return;
+    let lowest = Infinity;
+    for (const dev of this.portMap.keys()) lowest = Math.min(lowest, dev.mac);
+    if (lowest !== this.mac) this.changeBridgeAddress(lowest);
+  }
+
+  /** `br_fdb_change_mac_address` then the new `dev_addr`. */
+  private changeBridgeAddress(mac: Mac): void {
+    const old = this.fdb.peek(this.mac);
+    if (old !== undefined && old.port === this && old.state === 'local') this.fdb.delete(this.mac);
+    this.mac = mac;
+    this.addLocalAddress(mac, this);
+    this.netns.notifyNetdev('changeaddr', this);
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * The kernel layer's front door: the simulated Linux machines (hosts, namespaces, devices, IPv4,
+ * sockets, netfilter, IPVS, xfrm), their programs, and views in the real tools' formats.
+ */
+export * from './skb.js';
+export * from './device.js';
+export * from './hooks.js';
+export * from './sysctl.js';
+export * from './netns.js';
+export * from './host.js';
+export * from './world.js';
+export * from './process.js';
