@@ -10,3 +10,4 @@ export * from './netns.js';
 export * from './host.js';
 export * from './world.js';
 export * from './process.js';
+export * from './ipv4/index.js';

@@ -9,8 +9,12 @@
  */
 import type { Host } from './host.js';
 import { installDevices } from './devices/index.js';
+import { installIpv4 } from './ipv4/index.js';
 
 /** Installs every kernel module on `host`. Idempotent per module. */
 export function installKernel(host: Host): void {
   installDevices(host);
+  host.onNamespace(ns => {
+    installIpv4(ns);
+  });
 }

@@ -467,15 +467,18 @@ export function decodeDns(bytes: Uint8Array): Decoded<DnsRepr> {
 // ---------------------------------------------------------------------------------------------
 // tcpdump-style summary
 
-/** tcpdump's `ns_type2str` names for the types likely to appear; others print as `Type<n>`. */
-const TYPE_NAMES: ReadonlyMap<number, string> = new Map([
-  [1, 'A'], [2, 'NS'], [3, 'MD'], [4, 'MF'], [5, 'CNAME'], [6, 'SOA'], [7, 'MB'], [8, 'MG'], [9, 'MR'],
-  [10, 'NULL'], [11, 'WKS'], [12, 'PTR'], [13, 'HINFO'], [14, 'MINFO'], [15, 'MX'], [16, 'TXT'],
-  [17, 'RP'], [18, 'AFSDB'], [24, 'SIG'], [25, 'KEY'], [28, 'AAAA'], [29, 'LOC'], [33, 'SRV'],
-  [35, 'NAPTR'], [37, 'CERT'], [39, 'DNAME'], [41, 'OPT'], [43, 'DS'], [44, 'SSHFP'], [46, 'RRSIG'],
-  [47, 'NSEC'], [48, 'DNSKEY'], [99, 'SPF'], [249, 'TKEY'], [250, 'TSIG'], [251, 'IXFR'], [252, 'AXFR'],
-  [253, 'MAILB'], [254, 'MAILA'], [255, 'ANY'], [256, 'URI'],
-]);
+/** tcpdump 4.99's `ns_type2str` (checked for every type 0..300); others print as `Type<n>`. */
+const TYPE_NAMES: ReadonlyMap<number, string> = new Map(
+  (
+    '1 A 2 NS 3 MD 4 MF 5 CNAME 6 SOA 7 MB 8 MG 9 MR 10 NULL 11 WKS 12 PTR 13 HINFO 14 MINFO 15 MX 16 TXT ' +
+    '17 RP 18 AFSDB 19 X25 20 ISDN 21 RT 22 NSAP 23 NSAP_PTR 24 SIG 25 KEY 26 PX 27 GPOS 28 AAAA 29 LOC ' +
+    '30 NXT 31 EID 32 NIMLOC 33 SRV 34 ATMA 35 NAPTR 36 KX 37 CERT 38 A6 39 DNAME 40 SINK 41 OPT 42 APL ' +
+    '43 DS 44 SSHFP 45 IPSECKEY 46 RRSIG 47 NSEC 48 DNSKEY 99 SPF 100 UINFO 101 UID 102 GID 103 UNSPEC ' +
+    '104 UNSPECA 249 TKEY 250 TSIG 251 IXFR 252 AXFR 253 MAILB 254 MAILA 255 ANY 256 URI'
+  )
+    .split(' ')
+    .flatMap((word, i, words) => (i % 2 === 0 ? [[Number(word), words[i + 1]!] as const] : [])),
+);
 const CLASS_NAMES: ReadonlyMap<number, string> = new Map([[1, 'IN'], [3, 'CHAOS'], [4, 'HS'], [255, 'ANY']]);
 const OPCODE_TEXT = ['', ' inv_q', ' stat', ' op3', ' notify', ' update', ' op6', ' op7', ' op8', ' updateA', ' updateD', ' updateDA', ' updateM', ' updateMA', ' zoneInit', ' zoneRef'];
 const RCODE_TEXT = ['', ' FormErr', ' ServFail', ' NXDomain', ' NotImp', ' Refused', ' YXDomain', ' YXRRSet', ' NXRRSet', ' NotAuth', ' NotZone', ' Resp11', ' Resp12', ' Resp13', ' Resp14', ' NoChange'];
@@ -500,22 +503,22 @@ function fqdn(name: string): string {
     return `${name}.`;
   }
   if (labels.length === 0) return '.';
+  return labels.map((label) => `${Array.from(label, printChar).join('')}.`).join('');
+}
+
+/** tcpdump's `fn_print_char`: non-ASCII as `M-` + the low 7 bits, control characters as `^X`. */
+function printChar(byte: number): string {
+  let c = byte;
   let text = '';
-  for (const label of labels) {
-    for (let c of label) {
-      if (c > 0x7f) {
-        c &= 0x7f;
-        text += 'M-';
-      }
-      if (c < 0x20 || c === 0x7f) {
-        c ^= 0x40;
-        text += '^';
-      }
-      text += String.fromCharCode(c);
-    }
-    text += '.';
+  if (c > 0x7f) {
+    c &= 0x7f;
+    text += 'M-';
   }
-  return text;
+  if (c < 0x20 || c === 0x7f) {
+    c ^= 0x40;
+    text += '^';
+  }
+  return text + String.fromCharCode(c);
 }
 
 /**
@@ -584,21 +587,31 @@ function rawRecordSummary(type: number, cls: number, ttl: number, bytes: Uint8Ar
     // OPT reuses class as the UDP payload size and the TTL's high bits as flags (RFC 6891).
     return ` UDPsize=${cls}${(ttl & 0x8000) !== 0 ? ' DO' : ''}`;
   }
+  // Names inside raw data are printed when they carry no compression pointer (a pointer refers to
+  // the message they came in, which a repr no longer has).
   if (type === DNS_TYPE.MX && bytes.length >= 3) {
     const n = readDnsName(bytes, 2);
     if (n.ok) return ` ${fqdn(n.value)} ${u16(bytes, 0)}`;
+  }
+  if (type === DNS_TYPE_DNAME) {
+    const n = readDnsName(bytes, 0);
+    if (n.ok) return ` ${fqdn(n.value)}`;
   }
   if (type === DNS_TYPE.TXT) {
     let text = '';
     for (let i = 0; i < bytes.length; ) {
       const len = bytes[i]!;
-      text += ` "${String.fromCharCode(...bytes.subarray(i + 1, i + 1 + len))}"`;
+      if (i + 1 + len > bytes.length) break;
+      text += ` "${Array.from(bytes.subarray(i + 1, i + 1 + len), printChar).join('')}"`;
       i += 1 + len;
     }
     return text;
   }
   return '';
 }
+
+/** RFC 6672 DNAME: printed like CNAME by tcpdump, kept as raw data here. */
+const DNS_TYPE_DNAME = 39;
 
 function formatIpv4Dotted(ip: Ipv4): string {
   return [ip >>> 24, (ip >>> 16) & 0xff, (ip >>> 8) & 0xff, ip & 0xff].join('.');

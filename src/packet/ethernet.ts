@@ -23,6 +23,7 @@ import { decoded, truncated, type Decoded } from './decode-result.js';
 import { decodeIpv4, encodeIpv4, type Ipv4DecodeOptions, type Ipv4Repr } from './ipv4.js';
 import { macFromBytes, writeMac, type Mac } from './mac.js';
 import type { PayloadRepr } from './payload.js';
+import { provideInnerFrameCodec } from './inner-frame.js';
 
 const ETHERNET = {
   dst: 0,
@@ -188,3 +189,6 @@ export function decodeEthernetPayload(
       return decoded({ kind: 'payload', bytes: body.slice() });
   }
 }
+
+// A VXLAN packet carries a whole frame: give vxlan.ts this module's codec (see inner-frame.ts).
+provideInnerFrameCodec({ encode: encodeEthernet, decode: decodeEthernet });

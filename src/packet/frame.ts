@@ -6,12 +6,14 @@
  * print-icmp.c, print-udp.c, print-tcp.c, print-esp.c, print-vxlan.c, print-domain.c,
  * print-http.c / txtproto_print). Checked against tcpdump 4.99.3 (test/packet/frame.test.ts).
  *
- * Differences from tcpdump, all deliberate: TCP sequence numbers are absolute (as with `-S`,
- * since a one-frame summary keeps no per-connection state); a VXLAN line and its inner frame are
- * joined by `\n` exactly as tcpdump prints them; the hex dump tcpdump prints after an unknown
- * EtherType is left out; protocols with no decoder here (IPv6, IGMP, ...) print only their
- * EtherType or `ip-proto-N`; port-specific printers other than DNS, VXLAN and HTTP are not
- * imitated; the first fragment of a TCP segment prints as `ip-proto-6`.
+ * A VXLAN datagram gives two lines joined by `\n`, exactly as tcpdump prints the outer datagram
+ * and then the inner frame. Differences from tcpdump, all deliberate: TCP sequence numbers are
+ * absolute (as with `-S`: a one-frame summary keeps no per-connection state); the hex dump after
+ * an unknown EtherType is left out; what has no decoder here prints only its EtherType or
+ * `ip-proto-N` (IPv6, IGMP, GRE, 802.3/LLC frames with a length field, the first fragment of a TCP
+ * segment); port-specific printers other than DNS, VXLAN and HTTP are not imitated; ICMP router
+ * advertisements print only their name; TCP options with dedicated tcpdump formats (MD5, MPTCP,
+ * UTO, TFO, ...) print as name + hex; DNS AD/CD bits and extended rcodes are not kept, so not shown.
  *
  * Field offsets: none of its own; see ethernet.ts and the codecs it dispatches to.
  */
@@ -59,16 +61,18 @@ export interface SummaryOptions {
   readonly link?: boolean;
 }
 
-/** tcpdump's `ethertype_values` names for the EtherTypes shown here. */
+/** tcpdump 4.99's `ethertype_values` (checked for every EtherType 0x0600..0xffff). */
 const ETHERTYPE_NAMES: ReadonlyMap<number, string> = new Map([
-  [0x0800, 'IPv4'],
-  [0x0806, 'ARP'],
-  [0x8035, 'Reverse ARP'],
-  [0x8100, '802.1Q'],
-  [0x88a8, '802.1Q-QinQ'],
-  [0x86dd, 'IPv6'],
-  [0x88cc, 'LLDP'],
-  [0x8847, 'MPLS unicast'],
+  [0x0600, 'NS'], [0x0707, 'GeoNet (old)'], [0x0800, 'IPv4'], [0x0806, 'ARP'], [0x1000, 'Trail'],
+  [0x1111, 'CALM FAST'], [0x6001, 'MOP DL'], [0x6002, 'MOP RC'], [0x6003, 'DN'], [0x6004, 'LAT'],
+  [0x6007, 'SCA'], [0x6558, 'TEB'], [0x8035, 'Reverse ARP'], [0x8038, 'Lanbridge'], [0x803c, 'DEC DNS'],
+  [0x803e, 'DEC DTS'], [0x805b, 'VEXP'], [0x805c, 'VPROD'], [0x809b, 'Appletalk'], [0x80f3, 'Appletalk ARP'],
+  [0x8100, '802.1Q'], [0x8137, 'IPX'], [0x86dd, 'IPv6'], [0x8808, 'MPCP'], [0x8809, 'Slow Protocols'],
+  [0x880b, 'PPP'], [0x8847, 'MPLS unicast'], [0x8848, 'MPLS multicast'], [0x8863, 'PPPoE D'],
+  [0x8864, 'PPPoE S'], [0x886f, 'MS NLB heartbeat'], [0x888e, 'EAPOL'], [0x8899, 'Realtek protocols'],
+  [0x88a2, 'AoE'], [0x88a8, '802.1Q-QinQ'], [0x88ca, 'TIPC'], [0x88cc, 'LLDP'], [0x88e5, '802.1AE MACsec'],
+  [0x88f7, 'PTP'], [0x8902, 'CFM'], [0x893a, 'IEEE1905.1'], [0x8947, 'GeoNet'], [0x894f, 'NSH'],
+  [0x9000, 'Loopback'], [0x9100, '802.1Q-9100'], [0x9200, '802.1Q-9200'], [0xabcd, 'CFM (old)'], [0xfefe, 'OSI'],
 ]);
 
 function ethertypeText(type: number): string {
@@ -275,7 +279,7 @@ function unreachableText(b: Uint8Array, code: number, dst: string): string | und
       return mtu !== 0 ? `${dst} unreachable - need to frag (mtu ${mtu})` : `${dst} unreachable - need to frag`;
     }
     default:
-      return (UNREACH_FORMATS.get(code) ?? `#${code} %s unreachable`).replace('%s', dst);
+      return (UNREACH_FORMATS.get(code) ?? `%s unreachable - #${code}`).replace('%s', dst);
   }
 }
 

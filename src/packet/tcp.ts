@@ -25,8 +25,8 @@
 
 import { internetChecksum, pseudoHeaderSum } from './checksum.js';
 import { decodeIssue, decoded, truncated, type Decoded } from './decode-result.js';
-import type { Ipv4 } from './ipv4-address.js';
 import { IPPROTO_TCP } from './ip-protocol.js';
+import type { Ipv4 } from './ipv4-address.js';
 import type { PayloadRepr } from './payload.js';
 
 /** Field offsets of the TCP header. */
@@ -237,7 +237,6 @@ const UNKNOWN_OPTION_NAMES: ReadonlyMap<number, string> = new Map([
   [13, 'ccecho'],
   [19, 'md5'],
   [20, 'scps'],
-  [27, 'qs'],
   [28, 'uto'],
   [29, 'tcp-ao'],
   [30, 'mptcp'],

@@ -19,11 +19,11 @@
  * unless `noudpcsum`); UDP-Lite; GSO. Bytes beyond the length field are ignored on decode.
  */
 
-import { pseudoHeaderSum, internetChecksum } from './checksum.js';
+import { internetChecksum, pseudoHeaderSum } from './checksum.js';
 import { decodeIssue, decoded, truncated, type Decoded } from './decode-result.js';
 import { DNS_PORT, decodeDns, encodeDns, type DnsRepr } from './dns.js';
-import type { Ipv4 } from './ipv4-address.js';
 import { IPPROTO_UDP } from './ip-protocol.js';
+import type { Ipv4 } from './ipv4-address.js';
 import type { PayloadRepr } from './payload.js';
 import { VXLAN_PORT, decodeVxlan, encodeVxlan, type VxlanRepr } from './vxlan.js';
 
@@ -100,8 +100,6 @@ export function decodeUdp(bytes: Uint8Array, src: Ipv4, dst: Ipv4, options: UdpD
 
 /** Picks the payload decoder by port; falls back to opaque bytes when the inner decode fails. */
 export function decodeUdpPayload(srcPort: number, dstPort: number, body: Uint8Array, options: UdpDecodeOptions = {}): UdpPayload {
-  // The port constants are read here, not at module load: vxlan.ts and udp.ts import each other
-  // through ethernet.ts and ipv4.ts.
   const isVxlan = options.vxlanPorts === undefined ? dstPort === VXLAN_PORT : options.vxlanPorts.has(dstPort);
   if (isVxlan) {
     const vxlan = decodeVxlan(body, options);

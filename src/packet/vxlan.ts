@@ -17,7 +17,8 @@
  */
 
 import { decodeIssue, decoded, truncated, type Decoded } from './decode-result.js';
-import { decodeEthernet, encodeEthernet, type EthernetDecodeOptions, type EthernetRepr } from './ethernet.js';
+import type { EthernetDecodeOptions, EthernetRepr } from './ethernet.js';
+import { innerFrameCodec } from './inner-frame.js';
 
 /** Field offsets of the VXLAN header. */
 const VXLAN = {
@@ -48,7 +49,7 @@ export function encodeVxlan(repr: VxlanRepr): Uint8Array {
   if (!Number.isInteger(repr.vni) || repr.vni < 0 || repr.vni > VXLAN_MAX_VNI) {
     throw new RangeError(`VXLAN VNI ${repr.vni} is not in 0..${VXLAN_MAX_VNI}`);
   }
-  const inner = encodeEthernet(repr.payload);
+  const inner = innerFrameCodec().encode(repr.payload);
   const bytes = new Uint8Array(VXLAN.headerLength + inner.length);
   bytes[VXLAN.flags] = VXLAN_FLAG_I;
   bytes[VXLAN.vni] = (repr.vni >>> 16) & 0xff;
@@ -68,7 +69,7 @@ export function decodeVxlan(bytes: Uint8Array, options: EthernetDecodeOptions = 
     if (bytes[at] !== 0) return decodeIssue('vxlan', at, `reserved byte is 0x${hex2(bytes[at]!)}, not 0`);
   }
   const vni = (bytes[VXLAN.vni]! << 16) | (bytes[VXLAN.vni + 1]! << 8) | bytes[VXLAN.vni + 2]!;
-  const inner = decodeEthernet(bytes.subarray(VXLAN.headerLength), options);
+  const inner = innerFrameCodec().decode(bytes.subarray(VXLAN.headerLength), options);
   // The inner issue keeps its own format and offset (relative to the inner frame).
   if (!inner.ok) return inner;
   return decoded({ kind: 'vxlan', vni, payload: inner.value });

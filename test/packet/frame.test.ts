@@ -286,6 +286,13 @@ describe('frame', () => {
     ]);
   });
 
+  it('names DNS types as tcpdump does', () => {
+    const line = (type: number): string => summarizeFrame(eth(ipv4('10.0.0.1', '10.0.0.2', udp(30000, 53, dnsQuery(1, 'a', type)))));
+    expect([19, 104, 255, 256, 300, 65535].map(line)).toEqual(
+      ['X25', 'UNSPECA', 'ANY', 'URI', 'Type300', 'Type65535'].map((name) => `IP 10.0.0.1.30000 > 10.0.0.2.53: 1+ ${name}? a. (19)`),
+    );
+  });
+
   it('summarizes like tcpdump -n -e with link: true', () => {
     for (const [frame, line] of LINK) expect(summarizeFrame(frame, { link: true })).toBe(line);
   });
@@ -299,7 +306,9 @@ describe('frame', () => {
   });
 
   it.skipIf(!tcpdumpAvailable())('prints what tcpdump 4.99 prints for random frames (needs tcpdump)', () => {
-    const frames = fc.sample(randomFrames, { numRuns: 300, seed: 4242 });
+    // Random frames, then one DNS question per record type 0..300 (tcpdump's type-name table).
+    const typeSweep = Array.from({ length: 301 }, (_, type) => eth(ipv4('10.0.0.1', '10.0.0.2', udp(30000, 53, dnsQuery(1, 'a', type)))));
+    const frames = [...fc.sample(randomFrames, { numRuns: 300, seed: 4242 }), ...typeSweep];
     const pcap = new PcapWriter();
     frames.forEach((frame, i) => pcap.add(i * 1000, encodeFrame(frame)));
     const dir = tempCaptureDir('cnmsim-tcpdump-');

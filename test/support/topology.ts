@@ -63,9 +63,14 @@ export function testFrame(src: Mac, dst: Mac, options: { vid?: number; text?: st
   });
 }
 
-/** Sends a frame out `dev` as the stack above it would (`dev_queue_xmit`); returns the skb. */
-export function send(dev: NetDevice, frame: EthernetRepr): Skb {
+/**
+ * Sends a frame out `dev` as the stack above it would (`dev_queue_xmit`), with metadata the IP
+ * layer may have set (mark, conntrack); returns the skb.
+ */
+export function send(dev: NetDevice, frame: EthernetRepr, meta: { mark?: number; ct?: unknown } = {}): Skb {
   const skb = newSkb(dev.netns.host.world.nextPacketId(), frame);
+  skb.mark = meta.mark ?? 0;
+  skb.ct = meta.ct;
   dev.transmit(skb);
   return skb;
 }
@@ -77,6 +82,7 @@ export interface Delivery {
   readonly frame: EthernetRepr;
   readonly pktType: PktType;
   readonly mark: number;
+  readonly ct: unknown;
   readonly inDev: string | undefined;
 }
 
@@ -85,7 +91,7 @@ export function capture(...namespaces: NetNamespace[]): Delivery[] {
   const log: Delivery[] = [];
   for (const ns of namespaces) {
     ns.protocols.set(ETHERTYPE_TEST, (skb, dev) => {
-      log.push({ ns: ns.name, dev: dev.name, packetId: skb.id, frame: skb.frame, pktType: skb.pktType, mark: skb.mark, inDev: skb.inDev });
+      log.push({ ns: ns.name, dev: dev.name, packetId: skb.id, frame: skb.frame, pktType: skb.pktType, mark: skb.mark, ct: skb.ct, inDev: skb.inDev });
     });
   }
   return log;

@@ -193,26 +193,23 @@ export class BridgeDevice extends NetDevice {
   /** `br_dev_xmit`: the host sends through the bridge; never delivered back up to the bridge. */
   protected xmit(skb: Skb): void {
     const dst = skb.frame.dst;
-    if (isMulticastMac(dst)) {
-      brFlood(this, skb, undefined, dst === MAC_BROADCAST ? 'broadcast' : 'multicast');
-      return;
+    const now = this.netns.host.world.engine.now;
+    const entry = isMulticastMac(dst) ? undefined : this.fdb.lookup(dst, now);
+    const port = entry === undefined || entry.port === this ? undefined : this.portMap.get(entry.port);
+    if (this.netns.host.world.trace.enabled) {
+      const decision = port !== undefined ? 'forward' : entry !== undefined ? 'drop' : 'flood';
+      this.netns.trace(skb, this, 'bridge', { port: this.name, dst: formatMac(dst), decision, ...(port === undefined ? {} : { to: port.dev.name }) });
     }
-    const entry = this.fdb.lookup(dst, this.netns.host.world.engine.now);
     if (entry === undefined) {
-      brFlood(this, skb, undefined, 'unicast');
+      brFlood(this, skb, undefined, dst === MAC_BROADCAST ? 'broadcast' : isMulticastMac(dst) ? 'multicast' : 'unicast');
       return;
     }
-    if (entry.port === this) {
+    if (port === undefined) {
       // The bridge's own address: br_forward() is called without a port and frees the frame.
       this.netns.drop(skb, this, 'not-for-us', { why: 'destination is the bridge itself' });
       return;
     }
-    const port = this.portMap.get(entry.port);
-    if (port === undefined) {
-      this.netns.drop(skb, this, 'fdb-no-port', { mac: formatMac(dst) });
-      return;
-    }
-    entry.used = this.netns.host.world.engine.now;
+    entry.used = now;
     brForward(this, skb, undefined, port);
   }
 

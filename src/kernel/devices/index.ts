@@ -19,12 +19,14 @@ export * from './register.js';
 export * from './loopback.js';
 export * from './veth.js';
 export * from './bridge.js';
+export * from './bridge-fdb.js';
 export { brDecide, shouldDeliver, type BridgeDecision, type FloodKind } from './bridge-input.js';
 export * from './vlan.js';
 export * from './macvlan.js';
 export * from './dummy.js';
 export * from './physical.js';
 export * from './link.js';
+export * from './link-details.js';
 
 const INSTALLED = 'devices';
 

@@ -101,6 +101,12 @@ export function linkAdd(ns: NetNamespace, spec: LinkSpec): LinkResult<NetDevice>
   }
 }
 
+/** `ip link add NAME type veth peer name PEER [netns PEERNS]`. */
+export function linkAddVeth(ns: NetNamespace, name: string, peerName: string, peerNs?: NetNamespace): LinkResult<VethDevice> {
+  const added = linkAdd(ns, peerNs === undefined ? { type: 'veth', name, peer: peerName } : { type: 'veth', name, peer: peerName, peerNs });
+  return added.ok ? ok(added.value as VethDevice) : added;
+}
+
 /** `ip link del DEV`: one veth end takes its peer, a bridge releases its ports, a parent takes its VLANs and macvlans. */
 export function linkDel(ns: NetNamespace, ref: DevRef): LinkResult {
   const found = lookupDevice(ns, ref);
@@ -182,12 +188,16 @@ export function linkSetMtu(ns: NetNamespace, ref: DevRef, mtu: number): LinkResu
   if (dev instanceof VlanDevice && mtu > dev.parent.mtu) return ERR.range();
   if (dev instanceof MacvlanDevice && mtu > dev.lower.mtu) return ERR.invalid();
   if (dev instanceof BridgeDevice) dev.setMtu(mtu);
-  else dev.mtu = mtu;
-  dev.netns.notifyNetdev('changemtu', dev);
-  // vlan_device_event / macvlan_device_event NETDEV_CHANGEMTU: children shrink to fit.
-  for (const child of stackedChildren(dev)) if (child.mtu > mtu) child.mtu = mtu;
-  if (dev.master instanceof BridgeDevice) dev.master.portMtuChanged();
+  changeMtu(dev, mtu);
   return OK;
+}
+
+/** `dev_set_mtu` and NETDEV_CHANGEMTU: VLAN and macvlan children shrink to fit, bridges follow their ports. */
+function changeMtu(dev: NetDevice, mtu: number): void {
+  dev.mtu = mtu;
+  dev.netns.notifyNetdev('changemtu', dev);
+  for (const child of stackedChildren(dev)) if (child.mtu > mtu) changeMtu(child, mtu);
+  if (dev.master instanceof BridgeDevice) dev.master.portMtuChanged();
 }
 
 /** `ip link set DEV address MAC`. */

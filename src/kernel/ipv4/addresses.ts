@@ -19,7 +19,7 @@
  */
 import { broadcastOf, cidrContains, type Cidr, type Ipv4 } from '../../packet/index.js';
 import type { NetDevice } from '../device.js';
-import { IPROUTE_ERRORS, failed, ok, type IprouteResult } from './errors.js';
+import { IPROUTE_ERRORS, iprouteOk, type IprouteResult } from './errors.js';
 import { scopeValue, type Scope } from './scope.js';
 
 export interface IfAddr {
@@ -80,8 +80,8 @@ export class AddressTable {
       const other = list[i]!;
       if (!other.secondary && scopeValue(scope) <= scopeValue(other.scope)) insertAt = i + 1;
       if (sameSubnet(other, cidr.address, cidr.prefix)) {
-        if (other.address === cidr.address) return failed(IPROUTE_ERRORS.addressExists());
-        if (other.scope !== scope) return failed(IPROUTE_ERRORS.addressInvalidScope());
+        if (other.address === cidr.address) return IPROUTE_ERRORS.addressExists();
+        if (other.scope !== scope) return IPROUTE_ERRORS.addressInvalidScope();
         secondary = true;
       }
     }
@@ -103,7 +103,7 @@ export class AddressTable {
     this.byDev.set(dev, list);
     this.hashAdd(ifa);
     this.emit({ kind: 'add', ifa });
-    return ok(ifa);
+    return iprouteOk(ifa);
   }
 
   /**
@@ -113,9 +113,9 @@ export class AddressTable {
   addrDel(dev: NetDevice, address: Ipv4, prefix?: number): IprouteResult<IfAddr> {
     const list = this.byDev.get(dev) ?? [];
     const ifa = list.find(a => a.address === address >>> 0 && (prefix === undefined || a.prefix === prefix));
-    if (ifa === undefined) return failed(IPROUTE_ERRORS.addressNotFound());
+    if (ifa === undefined) return IPROUTE_ERRORS.addressNotFound();
     this.remove(ifa);
-    return ok(ifa);
+    return iprouteOk(ifa);
   }
 
   /** `ip addr flush dev DEV [scope S]`: every (matching) address, in list order. Returns how many went. */

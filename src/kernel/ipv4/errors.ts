@@ -26,17 +26,17 @@ export type IprouteErrno =
   | 'ENODEV'
   | 'EXDEV';
 
+/** Shaped like the device layer's `LinkError`, so the `ip` program prints either the same way. */
 export interface IprouteError {
+  readonly ok: false;
   readonly errno: IprouteErrno;
-  /** The line iproute2 prints on stderr. */
-  readonly message: string;
+  /** The line iproute2 prints on stderr (no trailing newline). */
+  readonly error: string;
   /** iproute2's exit status. */
   readonly exitCode: number;
 }
 
-export type IprouteResult<T = undefined> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: IprouteError };
+export type IprouteResult<T = undefined> = { readonly ok: true; readonly value: T } | IprouteError;
 
 /** `strerror` texts of the errnos above (glibc). */
 const STRERROR: Readonly<Record<IprouteErrno, string>> = {
@@ -55,12 +55,12 @@ const STRERROR: Readonly<Record<IprouteErrno, string>> = {
 
 /** `RTNETLINK answers: <strerror>`: the kernel returned an errno without an extack message. */
 export function rtnetlinkError(errno: IprouteErrno): IprouteError {
-  return { errno, message: `RTNETLINK answers: ${STRERROR[errno]}`, exitCode: 2 };
+  return { ok: false, errno, error: `RTNETLINK answers: ${STRERROR[errno]}`, exitCode: 2 };
 }
 
 /** `Error: <message>.`: the kernel set an extack message. */
 export function extackError(errno: IprouteErrno, extack: string): IprouteError {
-  return { errno, message: `Error: ${extack}.`, exitCode: 2 };
+  return { ok: false, errno, error: `Error: ${extack}.`, exitCode: 2 };
 }
 
 export function strerror(errno: IprouteErrno): string {
@@ -109,12 +109,8 @@ export const IPROUTE_ERRORS = {
   neighNotFound: () => rtnetlinkError('ENOENT'),
 } as const;
 
-export function ok<T>(value: T): IprouteResult<T> {
+export function iprouteOk<T>(value: T): IprouteResult<T> {
   return { ok: true, value };
 }
 
-export const OK: IprouteResult = { ok: true, value: undefined };
-
-export function failed<T = undefined>(error: IprouteError): IprouteResult<T> {
-  return { ok: false, error };
-}
+export const IPROUTE_OK: IprouteResult = { ok: true, value: undefined };

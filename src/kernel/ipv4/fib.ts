@@ -17,7 +17,7 @@
  */
 import { maskOf, type Cidr, type Ipv4 } from '../../packet/index.js';
 import type { NetDevice } from '../device.js';
-import { IPROUTE_ERRORS, extackError, failed, ok, type IprouteErrno, type IprouteResult } from './errors.js';
+import { IPROUTE_ERRORS, extackError, iprouteOk, rtnetlinkError, type IprouteErrno, type IprouteResult } from './errors.js';
 import { RouteTable, isErrorType, type InsertMode, type Route, type RouteProto, type RouteType } from './route-table.js';
 import { RT_TABLE_LOCAL, RT_TABLE_MAIN, RuleList, ruleMatches, type Rule } from './rules.js';
 import { SCOPE_VALUE, scopeValue, type Scope } from './scope.js';
@@ -122,7 +122,7 @@ export class Fib {
   /** `ip route del`: the first route of that prefix matching every attribute given. */
   routeDel(spec: Partial<RouteSpec> & { readonly dst: Cidr }): IprouteResult<Route> {
     const table = this.tables.get(spec.table ?? (spec.type === 'local' || spec.type === 'broadcast' ? RT_TABLE_LOCAL : RT_TABLE_MAIN));
-    if (table === undefined) return failed(IPROUTE_ERRORS.routeNotFound());
+    if (table === undefined) return IPROUTE_ERRORS.routeNotFound();
     const victim = table
       .exact(spec.dst.address, spec.dst.prefix)
       .find(
@@ -135,9 +135,9 @@ export class Fib {
           (spec.scope === undefined || r.scope === spec.scope) &&
           (spec.src === undefined || r.src === spec.src),
       );
-    if (victim === undefined) return failed(IPROUTE_ERRORS.routeNotFound());
+    if (victim === undefined) return IPROUTE_ERRORS.routeNotFound();
     table.remove(victim);
-    return ok(victim);
+    return iprouteOk(victim);
   }
 
   /** Inserts a route the kernel itself makes (`fib_magic`, NLM_F_APPEND); false if identical one exists. */
@@ -168,7 +168,7 @@ export class Fib {
     const built = this.build(spec);
     if (!built.ok) return built;
     const result = this.table(built.value.table).insert(built.value, mode);
-    if (result.kind === 'exists') return failed(IPROUTE_ERRORS.routeExists());
+    if (result.kind === 'exists') return IPROUTE_ERRORS.routeExists();
     return built;
   }
 
@@ -177,7 +177,7 @@ export class Fib {
     const type = spec.type ?? 'unicast';
     const { address, prefix } = spec.dst;
     if (((address & ~maskOf(prefix)) >>> 0) !== 0) {
-      return failed(extackError('EINVAL', 'Invalid prefix for given prefix length'));
+      return extackError('EINVAL', 'Invalid prefix for given prefix length');
     }
     const table = spec.table ?? (type === 'local' || type === 'broadcast' ? RT_TABLE_LOCAL : RT_TABLE_MAIN);
     const defaultScope: Scope =
@@ -186,23 +186,23 @@ export class Fib {
     let dev = spec.dev;
     if (isErrorType(type)) {
       if (spec.gateway !== undefined || spec.dev !== undefined) {
-        return failed(extackError('EINVAL', 'Gateway, device and multipath can not be specified for this route type'));
+        return extackError('EINVAL', 'Gateway, device and multipath can not be specified for this route type');
       }
     } else if (scope === 'host') {
-      if (spec.gateway !== undefined) return failed(extackError('EINVAL', 'Route with host scope can not have a gateway'));
-      if (dev === undefined) return failed(IPROUTE_ERRORS.noDevice());
+      if (spec.gateway !== undefined) return extackError('EINVAL', 'Route with host scope can not have a gateway');
+      if (dev === undefined) return IPROUTE_ERRORS.noDevice();
     } else if (spec.gateway !== undefined) {
       const nh = this.checkGateway(spec.gateway, spec, scope, table);
       if (!nh.ok) return nh;
       dev = nh.value;
     } else {
-      if (dev === undefined) return failed(IPROUTE_ERRORS.noDevice());
-      if (!dev.adminUp) return failed(IPROUTE_ERRORS.deviceNotUp());
+      if (dev === undefined) return IPROUTE_ERRORS.noDevice();
+      if (!dev.adminUp) return IPROUTE_ERRORS.deviceNotUp();
     }
     if (spec.src !== undefined && !(type === 'local' && spec.src === address) && !this.isLocal(spec.src)) {
-      return failed(extackError('EINVAL', 'Invalid prefsrc address'));
+      return extackError('EINVAL', 'Invalid prefsrc address');
     }
-    return ok({
+    return iprouteOk({
       table,
       type,
       dst: address >>> 0,
@@ -221,14 +221,14 @@ export class Fib {
   /** `fib_check_nh_v4_gw`: the device the gateway is reached through. */
   private checkGateway(gw: Ipv4, spec: RouteSpec, scope: Scope, tableId: number): IprouteResult<NetDevice> {
     if (spec.onlink === true) {
-      if (scopeValue(scope) >= SCOPE_VALUE.link) return failed(extackError('EINVAL', 'Nexthop has invalid scope'));
-      if (spec.dev === undefined) return failed(IPROUTE_ERRORS.onlinkNeedsDevice());
-      if (!spec.dev.adminUp) return failed(IPROUTE_ERRORS.onlinkDeviceNotUp());
+      if (scopeValue(scope) >= SCOPE_VALUE.link) return extackError('EINVAL', 'Nexthop has invalid scope');
+      if (spec.dev === undefined) return IPROUTE_ERRORS.onlinkNeedsDevice();
+      if (!spec.dev.adminUp) return IPROUTE_ERRORS.onlinkDeviceNotUp();
       const local = this.tables.get(RT_TABLE_LOCAL)?.lookup(gw, { scope: 0 });
       if (local !== undefined && local.prefix === 32 && (local.type === 'local' || local.type === 'broadcast')) {
-        return failed(IPROUTE_ERRORS.invalidGateway());
+        return IPROUTE_ERRORS.invalidGateway();
       }
-      return ok(spec.dev);
+      return iprouteOk(spec.dev);
     }
     const lookupScope = Math.max(scopeValue(scope) + 1, SCOPE_VALUE.link);
     let route: Route | undefined;
@@ -238,13 +238,13 @@ export class Fib {
     }
     if (route === undefined) {
       const res = this.lookup({ dst: gw, src: 0, iif: 'lo', oif: spec.dev, mark: 0, scope: lookupScope });
-      if (!res.ok) return failed(IPROUTE_ERRORS.invalidGateway());
+      if (!res.ok) return IPROUTE_ERRORS.invalidGateway();
       route = res.route;
     }
     if ((route.type !== 'unicast' && route.type !== 'local') || route.dev === undefined) {
-      return failed(IPROUTE_ERRORS.invalidGateway());
+      return IPROUTE_ERRORS.invalidGateway();
     }
-    if (!route.dev.adminUp) return failed({ errno: 'ENETDOWN', message: 'RTNETLINK answers: Network is down', exitCode: 2 });
-    return ok(route.dev);
+    if (!route.dev.adminUp) return rtnetlinkError('ENETDOWN');
+    return iprouteOk(route.dev);
   }
 }

@@ -28,7 +28,7 @@ import { formatIpv4, formatMac, type Ipv4, type Mac } from '../../packet/index.j
 import type { NetDevice } from '../device.js';
 import type { NetNamespace } from '../netns.js';
 import type { Skb } from '../skb.js';
-import { IPROUTE_ERRORS, OK, failed, type IprouteResult } from './errors.js';
+import { IPROUTE_ERRORS, IPROUTE_OK, type IprouteResult } from './errors.js';
 
 export type NudState = 'none' | 'incomplete' | 'reachable' | 'stale' | 'delay' | 'probe' | 'failed' | 'permanent' | 'noarp';
 
@@ -185,18 +185,18 @@ export class NeighbourTable {
    */
   neighSet(mode: 'add' | 'replace' | 'change', dev: NetDevice, ip: Ipv4, mac: Mac, state: 'permanent' | 'reachable' | 'stale' | 'noarp' = 'permanent'): IprouteResult {
     const existing = this.get(dev, ip);
-    if (mode === 'add' && existing !== undefined) return failed(IPROUTE_ERRORS.neighExists());
-    if (mode === 'change' && existing === undefined) return failed(IPROUTE_ERRORS.neighNotFound());
+    if (mode === 'add' && existing !== undefined) return IPROUTE_ERRORS.neighExists();
+    if (mode === 'change' && existing === undefined) return IPROUTE_ERRORS.neighNotFound();
     this.apply(existing ?? this.create(dev, ip), mac, state, true, true);
-    return OK;
+    return IPROUTE_OK;
   }
 
   /** `ip neigh del IP dev D`. */
   neighDel(dev: NetDevice, ip: Ipv4): IprouteResult {
     const e = this.get(dev, ip);
-    if (e === undefined) return failed(IPROUTE_ERRORS.neighNotFound());
+    if (e === undefined) return IPROUTE_ERRORS.neighNotFound();
     this.destroy(e, 'neigh-failed');
-    return OK;
+    return IPROUTE_OK;
   }
 
   /** `ip neigh flush [dev D]`: every entry except permanent and noarp ones, unless `all`. Returns the count. */
@@ -226,11 +226,11 @@ export class NeighbourTable {
     let set = this.proxies.get(dev);
     if (set === undefined) this.proxies.set(dev, (set = new Set()));
     set.add(ip);
-    return OK;
+    return IPROUTE_OK;
   }
 
   proxyDel(dev: NetDevice, ip: Ipv4): IprouteResult {
-    return this.proxies.get(dev)?.delete(ip) === true ? OK : failed(IPROUTE_ERRORS.neighNotFound());
+    return this.proxies.get(dev)?.delete(ip) === true ? IPROUTE_OK : IPROUTE_ERRORS.neighNotFound();
   }
 
   /** `pneigh_lookup`. */

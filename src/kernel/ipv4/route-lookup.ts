@@ -23,7 +23,7 @@
  * l3mdev.
  */
 import type { DropReason } from '../../engine/index.js';
-import { IPV4_BROADCAST, isLoopbackIpv4, isMulticastIpv4, type Ipv4 } from '../../packet/index.js';
+import { IPV4_BROADCAST, formatIpv4, isLoopbackIpv4, isMulticastIpv4, type Ipv4 } from '../../packet/index.js';
 import type { NetDevice } from '../device.js';
 import type { IprouteErrno } from './errors.js';
 import type { FibResult } from './fib.js';
@@ -222,4 +222,31 @@ export function loopbackOf(st: Ipv4State): NetDevice | undefined {
   if (lo !== undefined && lo.kind === 'loopback') return lo;
   for (const dev of st.ns.devices.values()) if (dev.kind === 'loopback') return dev;
   return undefined;
+}
+
+/** The structured detail of a route record: matched prefix, table, gateway, device, source. */
+export function routeTraceDetail(route: Route | undefined, rule: Rule | undefined): Record<string, string | number | null> {
+  if (route === undefined) return { prefix: null, table: null, gateway: null, dev: null, rule: rule?.priority ?? null };
+  return {
+    prefix: `${formatIpv4(route.dst)}/${route.prefix}`,
+    type: route.type,
+    table: tableName(route.table),
+    gateway: route.gateway === undefined ? null : formatIpv4(route.gateway),
+    dev: route.dev?.name ?? null,
+    rule: rule?.priority ?? null,
+  };
+}
+
+/** iproute2's names of the reserved tables (`/etc/iproute2/rt_tables`). */
+export function tableName(id: number): string {
+  switch (id) {
+    case 255:
+      return 'local';
+    case 254:
+      return 'main';
+    case 253:
+      return 'default';
+    default:
+      return String(id);
+  }
 }

@@ -13,7 +13,7 @@
  * l3mdev rules.
  */
 import { cidrContains, type Cidr, type Ipv4 } from '../../packet/index.js';
-import { IPROUTE_ERRORS, OK, failed, type IprouteResult } from './errors.js';
+import { IPROUTE_ERRORS, IPROUTE_OK, type IprouteResult } from './errors.js';
 
 export const RT_TABLE_LOCAL = 255;
 export const RT_TABLE_MAIN = 254;
@@ -124,7 +124,7 @@ export class RuleList {
   ruleAdd(spec: RuleSpec): IprouteResult<Rule> {
     const priority = spec.priority ?? this.defaultPriority();
     const rule = makeRule(spec, priority);
-    if (this.rules.some(r => r.priority === priority && sameSelectors(r, rule))) return failed(IPROUTE_ERRORS.ruleExists());
+    if (this.rules.some(r => r.priority === priority && sameSelectors(r, rule))) return IPROUTE_ERRORS.ruleExists();
     let at = this.rules.length;
     for (let i = 0; i < this.rules.length; i++) {
       if (this.rules[i]!.priority > priority) {
@@ -152,9 +152,9 @@ export class RuleList {
         (spec.table === undefined || r.table === spec.table) &&
         (spec.action === undefined || r.action === spec.action),
     );
-    if (i < 0) return failed(IPROUTE_ERRORS.ruleNotFound());
+    if (i < 0) return IPROUTE_ERRORS.ruleNotFound();
     this.rules.splice(i, 1);
-    return OK;
+    return IPROUTE_OK;
   }
 
   /** `fib_default_rule_pref`: one below the second rule's priority (32765 with the defaults). */

@@ -14,10 +14,11 @@
  * Leaves out: per-device `in_device` options beyond the sysctls, IPv6, MTU-change reactions.
  */
 import { fail } from '../../engine/index.js';
-import type { Cidr, Ipv4, Mac } from '../../packet/index.js';
+import type { Cidr, Ipv4, Ipv4Repr, Mac } from '../../packet/index.js';
 import type { NetDevice } from '../device.js';
 import { IPV4_EXT_KEY, type Ipv4DeviceSeam, type SeamRoute } from '../devices/ipv4-seam.js';
 import type { NetNamespace } from '../netns.js';
+import type { Skb } from '../skb.js';
 import { AddressRoutes } from './address-routes.js';
 import { AddressTable, type AddrAddOptions, type AddressChange, type IfAddr } from './addresses.js';
 import type { IprouteResult } from './errors.js';
@@ -30,6 +31,23 @@ import { loopbackOf } from './route-lookup.js';
 import type { RuleSpec, Rule } from './rules.js';
 import type { Scope } from './scope.js';
 
+/** What a transport handler did with a datagram delivered to this host. */
+export type DeliveryResult = 'delivered' | 'no-socket';
+
+/**
+ * A transport protocol's receive function (`net_protocol.handler`: `udp_rcv`, `tcp_v4_rcv`,
+ * `xfrm4_rcv`...). A handler that answers a closed port itself (TCP's RST) still says
+ * `no-socket`; the IP layer then sends ICMP port unreachable only for UDP.
+ */
+export type L4Handler = (skb: Skb, ip: Ipv4Repr, dev: NetDevice) => DeliveryResult;
+
+/** The object the sockets module registers in `ns.ext` under `sockets`, used when no L4 handler is registered. */
+export interface SocketDelivery {
+  deliver(skb: Skb, ip: Ipv4Repr, dev: NetDevice): DeliveryResult;
+}
+
+export const SOCKETS_EXT_KEY = 'sockets';
+
 export class Ipv4State implements Ipv4DeviceSeam {
   readonly ns: NetNamespace;
   readonly addrs: AddressTable;
@@ -37,6 +55,8 @@ export class Ipv4State implements Ipv4DeviceSeam {
   readonly neigh: NeighbourTable;
   readonly reassembly: Reassembly;
   readonly icmpLimiter = new IcmpRateLimiter();
+  /** `inet_protos`: transport handlers by IP protocol number (`inet_add_protocol`). */
+  readonly l4 = new Map<number, L4Handler>();
   private readonly addressRoutes = new AddressRoutes();
   private ipId = 1;
 

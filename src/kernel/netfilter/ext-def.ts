@@ -63,8 +63,11 @@ export interface MatchEnv {
   readonly hook: NfHookName;
   readonly mark: number;
   readonly ctMark: number | undefined;
-  /** `-m statistic --mode nth`: advances this match's counter and returns its new value. */
-  nextNth(every: number): number;
+  /**
+   * `-m statistic --mode nth`: advances this match's counter (starting at `initial` the first
+   * time, wrapping to 0 after `max`) and returns its new value.
+   */
+  nextNth(initial: number, max: number): number;
 }
 
 export interface KernelCheckInfo {

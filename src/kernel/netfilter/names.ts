@@ -38,6 +38,7 @@ const ETC_PROTOCOLS: readonly (readonly [string, number])[] = [
   ['pup', 12],
   ['udp', 17],
   ['idp', 22],
+  ['dccp', 33],
   ['ipv6', 41],
   ['ipv6-route', 43],
   ['ipv6-frag', 44],

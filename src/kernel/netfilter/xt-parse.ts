@@ -11,6 +11,7 @@
  * `localhost` (127.0.0.1), everything else fails as `host/network \`x' not found`.
  * Invariant: every address and mask returned is a normalised uint32 (`>>> 0`).
  */
+import { formatIpv4 } from '../../packet/index.js';
 import { paramProblem } from './errors.js';
 import { serviceByName } from './names.js';
 
@@ -108,7 +109,7 @@ export function parseAddressList(text: string): AddrMask[] {
   return out;
 }
 
-/** One address with optional mask, for extension options such as `--ctorigdst` (XTTYPE_HOSTMASK). */
+/** One address with optional `/len`, for extension options such as `--ctorigdst` (XTTYPE_HOSTMASK). */
 export function parseHostMask(text: string, ext: string, opt: string): AddrMask {
   const slash = text.lastIndexOf('/');
   const name = slash >= 0 ? text.slice(0, slash) : text;
@@ -120,7 +121,8 @@ export function parseHostMask(text: string, ext: string, opt: string): AddrMask 
   }
   const addr = numericToIpaddr(name, false) ?? (name === 'localhost' ? 0x7f00_0001 : undefined);
   if (addr === undefined) paramProblem(`getaddrinfo: Name or service not known\n`);
-  return { addr: (addr & mask) >>> 0, mask };
+  // XTTYPE_HOSTMASK keeps the host bits; the kernel masks both sides when it compares.
+  return { addr, mask };
 }
 
 export const IFNAMSIZ = 16;
@@ -171,4 +173,22 @@ export function parseUint(text: string, ext: string, opt: string, min: number, m
 
 export function hex(n: number): string {
   return `0x${(n >>> 0).toString(16)}`;
+}
+
+/** `xtables_ipmask_to_numeric`: '' for /32, `/N` for a prefix, `/a.b.c.d` otherwise. */
+export function ipmaskToNumeric(mask: number): string {
+  const bits = bitsOfMask(mask);
+  if (bits === undefined) return `/${formatIpv4(mask)}`;
+  return bits === 32 ? '' : `/${bits}`;
+}
+
+/** `xtables_ipaddr_to_numeric(addr)` followed by `xtables_ipmask_to_numeric(mask)`. */
+export function addrMaskText(a: AddrMask): string {
+  return `${formatIpv4(a.addr)}${ipmaskToNumeric(a.mask)}`;
+}
+
+/** `xtables_save_string`: bare when only [-_0-9A-Za-z], else double-quoted with `"\\'` escaped. */
+export function saveString(value: string): string {
+  if (/^[-_0-9A-Za-z]+$/.test(value)) return ` ${value}`;
+  return ` "${value.replace(/["\\']/g, (c) => `\\${c}`)}"`;
 }

@@ -29,33 +29,23 @@ describe('veth', () => {
     expect(world.engine.now).toBe(0);
   });
 
-  it('scrubs the skb: mark cleared across namespaces, conntrack always', () => {
+  it('scrubs across namespaces: mark and conntrack cleared', () => {
     const { world, ns, a } = pair();
-    let seen: { mark: number; ct: unknown } | undefined;
-    ns.protocols.set(0x88b5, skb => (seen = { mark: skb.mark, ct: skb.ct }));
-    const skb = send(a, testFrame(mac(1), mac(2)));
-    skb.mark = 0x4000;
-    skb.ct = { fake: true };
-    // The frame was already handed over; scrubbing happened in xmit, so set them before sending.
+    const log = capture(ns);
+    send(a, testFrame(mac(1), mac(2)), { mark: 0x4000, ct: { entry: 1 } });
     settle(world);
-    expect(seen).toEqual({ mark: 0, ct: undefined });
+    expect(log[0]).toMatchObject({ mark: 0, ct: undefined });
   });
 
-  it('keeps the mark between two ends in the same namespace but drops conntrack', () => {
+  it('keeps the mark between two ends in one namespace, still drops conntrack', () => {
     const world = newWorld();
     const host = newHost(world, 'h');
-    const root = host.rootNs;
-    const a = add(root, { type: 'veth', name: 'v0', peer: 'v1', mac: mac(1), peerMac: mac(2) }) as VethDevice;
+    const a = add(host.rootNs, { type: 'veth', name: 'v0', peer: 'v1', mac: mac(1), peerMac: mac(2) }) as VethDevice;
     up(a, a.peer);
-    let seen: { mark: number; ct: unknown } | undefined;
-    root.protocols.set(0x88b5, skb => (seen = { mark: skb.mark, ct: skb.ct }));
-    const { newSkb } = { newSkb: (id: number) => ({ id }) };
-    void newSkb;
-    const frame = testFrame(mac(1), mac(2));
-    const skb = { ...sendPrepared(a, frame) };
-    void skb;
+    const log = capture(host.rootNs);
+    send(a, testFrame(mac(1), mac(2)), { mark: 7, ct: { entry: 1 } });
     settle(world);
-    expect(seen).toEqual({ mark: 7, ct: undefined });
+    expect(log[0]).toMatchObject({ dev: 'v1', mark: 7, ct: undefined });
   });
 
   it('recomputes pkt_type from the destination MAC at the peer', () => {
@@ -69,7 +59,7 @@ describe('veth', () => {
   });
 
   it('drops with no-carrier when the peer is down, and shows NO-CARRIER', () => {
-    const { world, ns, a, b } = pair();
+    const { world, ns, root, a, b } = pair();
     const log = capture(ns);
     must(linkSetDown(ns, b));
     expect(a.carrier()).toBe(false);
@@ -78,15 +68,22 @@ describe('veth', () => {
     settle(world);
     expect(log).toHaveLength(0);
     expect(drops(world)).toEqual(['no-carrier@vethA']);
-    expect(ns.host.rootNs.drops.get('no-carrier')).toBe(1);
+    expect(root.drops.get('no-carrier')).toBe(1);
+  });
+
+  it('records receive and transmit trace records for each hop', () => {
+    const { world, a } = pair();
+    const pkt = send(a, testFrame(mac(1), mac(2)));
+    settle(world);
+    const hops = world.trace.forPacket(pkt.id).map(r => `${r.kind}@${r.location.netns}/${r.location.device ?? ''}`);
+    expect(hops).toEqual(['transmit@root/vethA', 'receive@c1/eth0', 'drop@c1/eth0']); // no handler: not-for-us
   });
 
   it('registers the peer first (lower ifindex) and keeps its index when moved', () => {
     const { a, b, ns } = pair();
     expect(b.ifindex).toBe(a.ifindex - 1);
-    expect(b.netns).toBe(ns);
     expect(ns.device('eth0')).toBe(b);
-    expect(a.peer.ifindex).toBe(b.ifindex); // `vethA@if<N>`
+    expect(a.peer).toBe(b); // listings print `vethA@if<b.ifindex>`
     expect(ns.device('lo')!.ifindex).toBe(1);
   });
 
@@ -116,29 +113,16 @@ describe('loopback', () => {
     expect(lo.flags()).toEqual(['LOOPBACK', 'NOARP']);
   });
 
-  it('what lo transmits comes back in on lo, with metadata kept', () => {
+  it('what lo transmits comes back in on lo, with mark and conntrack kept', () => {
     const world = newWorld();
     const host = newHost(world, 'h');
     const lo = host.rootNs.device('lo')!;
     up(lo);
-    let seen: { dev: string; mark: number; ct: unknown; pktType: string } | undefined;
-    host.rootNs.protocols.set(0x88b5, (skb, dev) => (seen = { dev: dev.name, mark: skb.mark, ct: skb.ct, pktType: skb.pktType }));
+    const log = capture(host.rootNs);
     const ct = { entry: 1 };
-    const skb = sendPrepared(lo, testFrame(0, 0), 3, ct);
-    expect(skb.id).toBeGreaterThan(0);
+    send(lo, testFrame(0, 0), { mark: 3, ct });
     settle(world);
-    expect(seen).toEqual({ dev: 'lo', mark: 3, ct, pktType: 'host' });
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatchObject({ dev: 'lo', mark: 3, ct, pktType: 'host' });
   });
 });
-
-/** Sends with metadata already set, as the IP layer would have set it before `dev_queue_xmit`. */
-function sendPrepared(dev: import('../../../src/kernel/index.js').NetDevice, frame: ReturnType<typeof testFrame>, mark = 7, ct: unknown = { entry: 0 }) {
-  const skb = { ...newSkbFor(dev, frame), mark, ct };
-  dev.transmit(skb);
-  return skb;
-}
-
-import { newSkb } from '../../../src/kernel/index.js';
-function newSkbFor(dev: import('../../../src/kernel/index.js').NetDevice, frame: ReturnType<typeof testFrame>) {
-  return newSkb(dev.netns.host.world.nextPacketId(), frame);
-}

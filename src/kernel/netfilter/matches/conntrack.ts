@@ -8,14 +8,13 @@
  * net/netfilter/xt_conntrack.c `conntrack_mt` (with no conntrack entry only a pure state test can
  * match; SNAT/DNAT are the status bits of the entry).
  * Leaves out: `--ctexpire` (the view carries no timeout).
- * Invariant: addresses are stored masked, as xtables_ipparse_any leaves them.
+ * Invariant: addresses keep their host bits (XTTYPE_HOSTMASK); tests mask both sides.
  */
 import { paramProblem } from '../errors.js';
 import type { MatchDef } from '../ext-def.js';
 import { protoByName } from '../names.js';
 import type { NfCtView, NfPacket } from '../packet-view.js';
-import { formatIpv4 } from '../../../packet/index.js';
-import { bitsOfMask, parseHostMask, strtoul, type AddrMask } from '../xt-parse.js';
+import { addrMaskText, parseHostMask, strtoul, type AddrMask } from '../xt-parse.js';
 import { parsePortRc, type PortRange } from './ports.js';
 
 export const CT_STATES = ['INVALID', 'NEW', 'RELATED', 'ESTABLISHED', 'UNTRACKED', 'SNAT', 'DNAT'] as const;
@@ -71,16 +70,10 @@ export function ordered<W extends string>(canonical: readonly W[], words: readon
   return canonical.filter((w) => words.includes(w));
 }
 
-function addrText(a: AddrMask): string {
-  const bits = bitsOfMask(a.mask);
-  const suffix = bits === 32 ? '' : bits === undefined ? `/${formatIpv4(a.mask)}` : `/${bits}`;
-  return `${formatIpv4(a.addr)}${suffix}`;
-}
-
 function dump(d: ConntrackMatch, prefix: string, numeric: boolean): string {
   let s = '';
   const bang = (i: boolean) => (i ? ' !' : '');
-  const addr = (a: AddrMask) => (!numeric && a.addr === 0 ? 'anywhere' : addrText(a));
+  const addr = (a: AddrMask) => (!numeric && a.addr === 0 ? 'anywhere' : addrMaskText(a));
   const ports = (r: PortRange) => (r[0] === r[1] ? `${r[0]}` : `${r[0]}:${r[1]}`);
   if (d.state) s += `${bang(d.state.invert)} ${prefix}ctstate ${ordered(CT_STATES, d.state.value).join(',')}`;
   if (d.proto) s += `${bang(d.proto.invert)} ${prefix}ctproto ${d.proto.value}`;
@@ -125,7 +118,7 @@ export function hasEntry(ct: NfCtView): boolean {
 }
 
 function addrMatch(a: AddrMask, ip: number | undefined): boolean {
-  return ip !== undefined && ((ip & a.mask) >>> 0) === a.addr;
+  return ip !== undefined && ((ip ^ a.addr) & a.mask) === 0;
 }
 
 function portIn(r: PortRange, p: number | undefined): boolean {

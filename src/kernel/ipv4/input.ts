@@ -1,0 +1,141 @@
+/**
+ * The IPv4 receive path: the protocol handler for EtherType 0x0800 (`ip_rcv`) up to local
+ * delivery or forwarding.
+ *
+ * Models: `net/ipv4/ip_input.c` and `net/ipv4/icmp.c` (linux-primitives.md 1.2-A):
+ *
+ *   ip_rcv: drop OTHERHOST; the frame must hold a decoded IPv4 header (version, length and
+ *     checksum were checked by the decoder) -> PREROUTING hook (skipped when br_netfilter already
+ *     ran it in the bridge path, `ip_sabotage_in`) -> route input with the possibly DNAT-ed
+ *     destination and the mark (route-lookup.ts: martians, rp_filter, forwarding)
+ *   reject: ICMP per `ip_error` (forwarding on only), drop with the deciding reason
+ *   forward: forward.ts
+ *   local (`ip_local_deliver`): reassemble fragments -> INPUT hook -> by protocol:
+ *     ICMP echo request: answered by the kernel; other ICMP, UDP, TCP, ...: the registered
+ *     transport handler, else the `sockets` ext slot; nobody listening: UDP gets ICMP port
+ *     unreachable (3/3), an unknown protocol ICMP protocol unreachable (3/2), TCP's RST is the
+ *     transport handler's to send.
+ *
+ * Leaves out: IP options processing, raw sockets, early demux, the xfrm input policy check,
+ * multicast delivery, GRO.
+ */
+import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, formatIpv4, isFragment, type Ipv4Repr } from '../../packet/index.js';
+import type { NetDevice } from '../device.js';
+import type { Skb } from '../skb.js';
+import { ipForward } from './forward.js';
+import { icmpName, planEchoReply } from './icmp.js';
+import { sendIcmpError, sendIcmpPlan } from './output.js';
+import { routeInput, routeTraceDetail, type InputDecision } from './route-lookup.js';
+import { SOCKETS_EXT_KEY, ipv4Of, type DeliveryResult, type Ipv4State, type SocketDelivery } from './state.js';
+
+/** `ip_rcv`: the handler registered for EtherType 0x0800. */
+export function ipRcv(skb: Skb, dev: NetDevice): void {
+  const st = ipv4Of(dev.netns);
+  const ns = st.ns;
+  if (skb.pktType === 'otherhost') {
+    ns.drop(skb, dev, 'not-for-us', { why: 'frame addressed to another host (PACKET_OTHERHOST)' });
+    return;
+  }
+  if (skb.frame.payload.kind !== 'ipv4') {
+    ns.drop(skb, dev, 'malformed', { why: 'EtherType 0x0800 without an IPv4 header' });
+    return;
+  }
+  if (!skb.brNetfilter) {
+    const verdict = ns.netfilter.hook(skb, { hook: 'PREROUTING', inDev: dev, outDev: undefined });
+    if (verdict !== 'accept') return;
+  }
+  const ip = skb.frame.payload;
+  if (ip.kind !== 'ipv4') {
+    ns.drop(skb, dev, 'malformed', { why: 'PREROUTING left no IPv4 header' });
+    return;
+  }
+  const decision = routeInput(st, { src: ip.src, dst: ip.dst, inDev: dev, mark: skb.mark });
+  if (ns.host.world.trace.enabled) traceInput(st, skb, ip, dev, decision);
+  switch (decision.kind) {
+    case 'reject':
+      if (decision.icmpCode !== undefined) {
+        sendIcmpError(st, skb, ip, { type: 'dest-unreachable', code: decision.icmpCode }, { aboutLocal: false, routedBroadcast: false });
+      }
+      ns.drop(skb, dev, decision.reason, { detail: decision.detail, src: formatIpv4(ip.src), dst: formatIpv4(ip.dst) });
+      return;
+    case 'forward':
+      ipForward(st, skb, ip, dev, decision);
+      return;
+    case 'local':
+      ipLocalDeliver(st, skb, ip, dev, decision.broadcast);
+      return;
+  }
+}
+
+function traceInput(st: Ipv4State, skb: Skb, ip: Ipv4Repr, dev: NetDevice, d: InputDecision): void {
+  const base = { stage: 'input', src: formatIpv4(ip.src), dst: formatIpv4(ip.dst), iif: dev.name };
+  switch (d.kind) {
+    case 'local':
+      st.ns.trace(skb, dev, 'route', { ...base, result: d.broadcast ? 'broadcast' : 'local', ...routeTraceDetail(d.route, d.rule) });
+      return;
+    case 'forward':
+      st.ns.trace(skb, dev, 'route', { ...base, result: 'forward', nexthop: formatIpv4(d.nexthop), ...routeTraceDetail(d.route, d.rule) });
+      return;
+    case 'reject':
+      st.ns.trace(skb, dev, 'route', { ...base, result: 'reject', reason: d.reason, detail: d.detail, ...routeTraceDetail(d.route, undefined) });
+      return;
+  }
+}
+
+/** `ip_local_deliver` and `ip_local_deliver_finish`. */
+function ipLocalDeliver(st: Ipv4State, skb: Skb, received: Ipv4Repr, dev: NetDevice, broadcast: boolean): void {
+  const ns = st.ns;
+  let ip = received;
+  if (isFragment(ip)) {
+    const r = st.reassembly.add(skb, ip, dev);
+    if (r.kind === 'queued') return;
+    if (r.kind === 'invalid') {
+      ns.drop(skb, dev, 'malformed', { why: r.why });
+      return;
+    }
+    ip = r.packet;
+    skb.frame = { ...skb.frame, payload: ip };
+  }
+  const verdict = ns.netfilter.hook(skb, { hook: 'INPUT', inDev: dev, outDev: undefined });
+  if (verdict !== 'accept') return;
+  const now = skb.frame.payload;
+  if (now.kind !== 'ipv4') return;
+  ip = now;
+  if (ns.host.world.trace.enabled) {
+    ns.trace(skb, dev, 'receive', { stage: 'local', protocol: ip.protocol, src: formatIpv4(ip.src), dst: formatIpv4(ip.dst), broadcast });
+  }
+  if (ip.protocol === IPPROTO_ICMP && ip.payload.kind === 'icmp' && ip.payload.type === 'echo-request') {
+    const decision = planEchoReply(ip, ip.payload, {
+      broadcast,
+      ignoreAll: ns.sysctl.number('net.ipv4.icmp_echo_ignore_all') !== 0,
+      ignoreBroadcasts: ns.sysctl.number('net.ipv4.icmp_echo_ignore_broadcasts') !== 0,
+    });
+    if (decision.send) sendIcmpPlan(st, decision.plan, skb, false);
+    else if (ns.host.world.trace.enabled) ns.trace(skb, dev, 'icmp', { action: 'ignored', message: icmpName(ip.payload), why: decision.why });
+    return;
+  }
+  const result = deliverToTransport(st, skb, ip, dev);
+  if (result === 'delivered') return;
+  switch (ip.protocol) {
+    case IPPROTO_UDP:
+      sendIcmpError(st, skb, ip, { type: 'dest-unreachable', code: 3 }, { aboutLocal: true, routedBroadcast: broadcast });
+      ns.drop(skb, dev, 'port-unreachable', { protocol: 'udp', dst: formatIpv4(ip.dst) });
+      return;
+    case IPPROTO_TCP:
+    case IPPROTO_ICMP:
+      ns.drop(skb, dev, 'no-socket', { protocol: ip.protocol, dst: formatIpv4(ip.dst) });
+      return;
+    default:
+      sendIcmpError(st, skb, ip, { type: 'dest-unreachable', code: 2 }, { aboutLocal: true, routedBroadcast: broadcast });
+      ns.drop(skb, dev, 'no-socket', { protocol: ip.protocol, why: 'protocol unreachable' });
+  }
+}
+
+/** The registered transport handler for the protocol, else the `sockets` ext slot. */
+function deliverToTransport(st: Ipv4State, skb: Skb, ip: Ipv4Repr, dev: NetDevice): DeliveryResult {
+  const handler = st.l4.get(ip.protocol);
+  if (handler !== undefined) return handler(skb, ip, dev);
+  const sockets = st.ns.ext.get(SOCKETS_EXT_KEY) as SocketDelivery | undefined;
+  if (sockets !== undefined && typeof sockets.deliver === 'function') return sockets.deliver(skb, ip, dev);
+  return 'no-socket';
+}

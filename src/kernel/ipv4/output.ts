@@ -1,0 +1,262 @@
+/**
+ * The IPv4 output path: locally generated packets (`ip_local_out`), and the tail every packet
+ * leaving the namespace shares (POSTROUTING, fragmentation, neighbour resolution, transmit).
+ *
+ * Models: `net/ipv4/ip_output.c` and `net/ipv4/route.c` (linux-primitives.md 1.2-C):
+ *
+ *   ipOutput: route output (oif, source, next hop) -> build header (TTL ip_default_ttl, id from
+ *     the namespace counter, DF by PMTU mode) -> OUTPUT hook -> reroute if the hook changed the
+ *     destination or the mark (`ip_route_me_harder`) -> ipPostRouting
+ *   ipPostRouting: POSTROUTING hook -> ipFinishOutput
+ *   ipFinishOutput: larger than the MTU: DF set -> ICMP frag-needed back to the sender, else
+ *     fragment (`ip_do_fragment`) -> next-hop MAC: NOARP devices and `lo` use the device's own
+ *     address, broadcast and multicast their group address, the rest the neighbour table
+ *     (`neigh_output`; a packet queued there fails with ICMP host unreachable to its sender,
+ *     `arp_error_report` -> `ipv4_link_failure`) -> `dev_queue_xmit`
+ *
+ * Local destinations leave through `lo` and come back in through `input.ts`. Synchronous errors
+ * are returned (and given to `onError`) the way `sendmsg` returns them: ENETUNREACH /
+ * EHOSTUNREACH / EACCES / EINVAL from routing, EPERM when netfilter dropped the packet, EMSGSIZE
+ * for DF with `df: true` above the route MTU. ICMP errors planned by `icmp.ts` are sent here.
+ * Leaves out: corking and socket options beyond the request fields, GSO, local loopback copies
+ * of broadcasts (`ip_mc_output`), the PMTU cache (frag-needed does not lower later MTUs), xfrm.
+ */
+import { formatIpv4, formatMac, fragmentIpv4, ipv4HeaderLength, ipv4Packet, encodeIpv4Payload, IPV4_BROADCAST, MAC_BROADCAST, isMulticastIpv4 } from '../../packet/index.js';
+import type { EthernetRepr, Ipv4, Ipv4Payload, Ipv4Repr, Mac } from '../../packet/index.js';
+import type { NetDevice } from '../device.js';
+import type { NetNamespace } from '../netns.js';
+import { cloneSkb, newSkb, type Skb } from '../skb.js';
+import type { IprouteErrno } from './errors.js';
+import { icmpName, planIcmpError, type IcmpErrorKind, type IcmpPlan } from './icmp.js';
+import type { PendingPacket } from './neighbour.js';
+import { routeOutput, routeTraceDetail, type OutputDecision } from './route-lookup.js';
+import { ipv4Of, type Ipv4State } from './state.js';
+
+export interface IpOutputRequest {
+  readonly dst: Ipv4;
+  readonly src?: Ipv4;
+  readonly payload: Ipv4Payload;
+  /** Needed only for an opaque payload; otherwise derived from it. */
+  readonly protocol?: number;
+  readonly ttl?: number;
+  /** true: IP_PMTUDISC_DO; false: DONT; 'want' (default): DF when the packet fits the route MTU. */
+  readonly df?: boolean | 'want';
+  /** The TOS byte (DSCP << 2 | ECN). */
+  readonly tos?: number;
+  readonly oif?: NetDevice;
+  readonly mark?: number;
+  readonly id?: number;
+  /** Allow a non-local source (transparent sockets, NAT reroutes). */
+  readonly anySrc?: boolean;
+}
+
+export type IpOutputErrno = IprouteErrno | 'EPERM' | 'EMSGSIZE';
+
+export type IpOutputResult =
+  | { readonly ok: true; readonly packetId: number; readonly src: Ipv4; readonly dev: NetDevice }
+  | { readonly ok: false; readonly errno: IpOutputErrno; readonly packetId: number };
+
+const ETH_P_IP = 0x0800;
+const lengthCache = new WeakMap<Ipv4Repr, number>();
+
+/** The total length of a datagram (header + payload), without encoding when it can be helped. */
+export function ipv4Length(ip: Ipv4Repr): number {
+  const cached = lengthCache.get(ip);
+  if (cached !== undefined) return cached;
+  const p = ip.payload;
+  let body: number;
+  if (p.kind === 'payload') body = p.bytes.length;
+  else if (p.kind === 'udp' && p.payload.kind === 'payload') body = 8 + p.payload.bytes.length;
+  else if (p.kind === 'icmp' && (p.type === 'echo-request' || p.type === 'echo-reply')) body = 8 + p.data.length;
+  else body = encodeIpv4Payload(ip).length;
+  const total = ipv4HeaderLength(ip) + body;
+  lengthCache.set(ip, total);
+  return total;
+}
+
+function ethFrame(src: Mac, dst: Mac, ip: Ipv4Repr): EthernetRepr {
+  return { kind: 'ethernet', dst, src, vlans: [], etherType: ETH_P_IP, payload: ip };
+}
+
+function tracing(st: Ipv4State): boolean {
+  return st.ns.host.world.trace.enabled;
+}
+
+/** `ip_queue_xmit` / `ip_send_skb` for a socket (or the kernel's own ICMP): see the header. */
+export function ipOutput(ns: NetNamespace, req: IpOutputRequest, onError?: (errno: IpOutputErrno) => void): IpOutputResult {
+  const st = ipv4Of(ns);
+  const packetId = ns.host.world.nextPacketId();
+  const failWith = (errno: IpOutputErrno): IpOutputResult => {
+    onError?.(errno);
+    return { ok: false, errno, packetId };
+  };
+  const mark = req.mark ?? 0;
+  const decision = routeOutput(st, { dst: req.dst, src: req.src, oif: req.oif, mark, anySrc: req.anySrc ?? false });
+  if (!decision.ok) {
+    // No packet is built: sendmsg returns the error, as Linux does before allocating an skb.
+    if (tracing(st)) ns.trace(packetId, undefined, 'route', { stage: 'output', dst: formatIpv4(req.dst), result: decision.errno, ...routeTraceDetail(decision.route, undefined) });
+    return failWith(decision.errno);
+  }
+  const mtu = routeMtu(decision);
+  const tos = req.tos ?? 0;
+  const draft = ipv4Packet({
+    src: decision.src,
+    dst: decision.dst,
+    payload: req.payload,
+    ...(req.protocol === undefined ? {} : { protocol: req.protocol }),
+    ttl: req.ttl ?? ns.sysctl.number('net.ipv4.ip_default_ttl'),
+    id: req.id ?? st.nextIpId(),
+    dscp: tos >>> 2,
+    ecn: tos & 3,
+  });
+  const length = ipv4Length(draft);
+  const dfMode = req.df ?? 'want';
+  if (dfMode === true && length > mtu) return failWith('EMSGSIZE');
+  const ip: Ipv4Repr = dfMode === 'want' ? { ...draft, df: length <= mtu } : { ...draft, df: dfMode };
+  const skb = newSkb(packetId, ethFrame(decision.dev.mac, 0, ip));
+  skb.mark = mark;
+  if (tracing(st)) {
+    ns.trace(skb, decision.dev, 'route', { stage: 'output', dst: formatIpv4(ip.dst), src: formatIpv4(ip.src), result: decision.type, ...routeTraceDetail(decision.route, decision.rule) });
+  }
+  const verdict = ns.netfilter.hook(skb, { hook: 'OUTPUT', inDev: undefined, outDev: decision.dev });
+  if (verdict === 'drop') return failWith('EPERM');
+  if (verdict === 'stolen') return { ok: true, packetId, src: decision.src, dev: decision.dev };
+  let route: OutputDecision = decision;
+  const after = skb.frame.payload;
+  if (after.kind === 'ipv4' && (after.dst !== ip.dst || after.src !== ip.src || skb.mark !== mark)) {
+    // ip_route_me_harder: a DNAT, SNAT or MARK in OUTPUT chooses the route again.
+    route = routeOutput(st, { dst: after.dst, src: after.src, oif: req.oif, mark: skb.mark, anySrc: true });
+    if (tracing(st)) {
+      ns.trace(skb, undefined, 'route', { stage: 'reroute', dst: formatIpv4(after.dst), result: route.ok ? route.type : route.errno, ...routeTraceDetail(route.route, route.ok ? route.rule : undefined) });
+    }
+    if (!route.ok) {
+      ns.drop(skb, undefined, 'no-route', { stage: 'reroute', errno: route.errno });
+      return failWith(route.errno);
+    }
+    skb.frame = { ...skb.frame, src: route.dev.mac };
+  }
+  ipPostRouting(st, skb, undefined, route.dev, route.nexthop, route.type, routeMtu(route));
+  return { ok: true, packetId, src: decision.src, dev: decision.dev };
+}
+
+function routeMtu(d: OutputDecision & { ok: true }): number {
+  return d.route?.mtu ?? d.dev.mtu;
+}
+
+/** POSTROUTING, then `ip_finish_output`. */
+export function ipPostRouting(st: Ipv4State, skb: Skb, inDev: NetDevice | undefined, outDev: NetDevice, nexthop: Ipv4, type: 'unicast' | 'local' | 'broadcast', mtu: number): void {
+  const verdict = st.ns.netfilter.hook(skb, { hook: 'POSTROUTING', inDev, outDev });
+  if (verdict !== 'accept') return;
+  ipFinishOutput(st, skb, outDev, nexthop, type, mtu);
+}
+
+/** `ip_finish_output`: fragmentation when needed, then `ip_finish_output2`. */
+export function ipFinishOutput(st: Ipv4State, skb: Skb, dev: NetDevice, nexthop: Ipv4, type: 'unicast' | 'local' | 'broadcast', mtu: number): void {
+  const ip = skb.frame.payload;
+  if (ip.kind !== 'ipv4') {
+    st.ns.drop(skb, dev, 'malformed', { why: 'not an IPv4 packet at ip_finish_output' });
+    return;
+  }
+  if (ipv4Length(ip) <= mtu) {
+    neighOutput(st, skb, ip, dev, nexthop, type);
+    return;
+  }
+  if (ip.df) {
+    sendIcmpError(st, skb, ip, { type: 'dest-unreachable', code: 4, mtu }, { aboutLocal: false, routedBroadcast: false });
+    st.ns.drop(skb, dev, 'mtu-exceeded', { length: ipv4Length(ip), mtu, df: true });
+    return;
+  }
+  for (const piece of fragmentIpv4(ip, mtu)) {
+    const frag = cloneSkb(skb);
+    frag.frame = { ...skb.frame, payload: piece };
+    neighOutput(st, frag, piece, dev, nexthop, type);
+  }
+}
+
+/** The link-layer address a next hop needs without asking the neighbour table (`arp_constructor`). */
+function noArpMac(dev: NetDevice, nexthop: Ipv4, type: 'unicast' | 'local' | 'broadcast'): Mac | undefined {
+  if (type === 'local' || dev.kind === 'loopback' || dev.noArp()) return dev.mac;
+  if (type === 'broadcast' || nexthop === IPV4_BROADCAST) return MAC_BROADCAST;
+  if (isMulticastIpv4(nexthop)) return 0x01005e000000 + (nexthop & 0x7fffff);
+  return undefined;
+}
+
+/** `ip_finish_output2` / `neigh_output`. */
+function neighOutput(st: Ipv4State, skb: Skb, ip: Ipv4Repr, dev: NetDevice, nexthop: Ipv4, type: 'unicast' | 'local' | 'broadcast'): void {
+  const direct = noArpMac(dev, nexthop, type);
+  if (direct !== undefined) {
+    xmit(skb, dev, direct);
+    return;
+  }
+  const pending: PendingPacket = {
+    skb,
+    src: ip.src,
+    send: mac => xmit(skb, dev, mac),
+    fail: () => {
+      st.ns.drop(skb, dev, 'neigh-failed', { neighbour: formatIpv4(nexthop), dev: dev.name });
+      sendIcmpError(st, skb, ip, { type: 'dest-unreachable', code: 1 }, { aboutLocal: false, routedBroadcast: false });
+    },
+  };
+  const out = st.neigh.output(dev, nexthop, pending);
+  if (tracing(st)) {
+    st.ns.trace(skb, dev, 'neighbour', {
+      ip: formatIpv4(nexthop),
+      state: out.state,
+      action: out.kind,
+      mac: out.kind === 'send' ? formatMac(out.mac) : null,
+    });
+  }
+  if (out.kind === 'send') xmit(skb, dev, out.mac);
+}
+
+function xmit(skb: Skb, dev: NetDevice, mac: Mac): void {
+  skb.frame = { ...skb.frame, src: dev.mac, dst: mac };
+  dev.transmit(skb);
+}
+
+/** `icmp_send`: plans the error (`icmp.ts`), applies the rate limit, and sends it as local output. */
+export function sendIcmpError(
+  st: Ipv4State,
+  skb: Skb,
+  ip: Ipv4Repr,
+  kind: IcmpErrorKind,
+  opts: { readonly aboutLocal: boolean; readonly routedBroadcast: boolean },
+): void {
+  const decision = planIcmpError(ip, skb.pktType, kind, opts);
+  if (!decision.send) {
+    if (tracing(st)) st.ns.trace(skb, undefined, 'icmp', { action: 'suppressed', type: kind.type, code: kind.code, why: decision.why });
+    return;
+  }
+  sendIcmpPlan(st, decision.plan, skb, true);
+}
+
+/** Sends a planned ICMP message (error or echo reply) caused by `cause`. */
+export function sendIcmpPlan(st: Ipv4State, plan: IcmpPlan, cause: Skb, isError: boolean): void {
+  const ns = st.ns;
+  if (isError) {
+    const route = routeOutput(st, { dst: plan.dst, src: plan.src === 0 ? undefined : plan.src, mark: 0 });
+    const timeout = ns.sysctl.number('net.ipv4.icmp_ratelimit') * 1_000_000;
+    const viaLo = route.ok && route.dev.kind === 'loopback';
+    if (!st.icmpLimiter.allow(plan.dst, plan.icmp, ns.host.world.engine.now, timeout, viaLo)) {
+      if (tracing(st)) ns.trace(cause, undefined, 'icmp', { action: 'rate-limited', message: icmpName(plan.icmp), to: formatIpv4(plan.dst) });
+      return;
+    }
+  }
+  const result = ipOutput(ns, {
+    dst: plan.dst,
+    ...(plan.src === 0 ? {} : { src: plan.src }),
+    payload: plan.icmp,
+    tos: (plan.dscp << 2) | plan.ecn,
+    df: false,
+  });
+  if (tracing(st)) {
+    ns.trace(cause, undefined, 'icmp', {
+      action: 'sent',
+      message: icmpName(plan.icmp),
+      to: formatIpv4(plan.dst),
+      from: result.ok ? formatIpv4(result.src) : null,
+      packet: result.packetId,
+      result: result.ok ? 'ok' : result.errno,
+    });
+  }
+}
