@@ -2,8 +2,9 @@
  * A network device (`struct net_device`): the base every device type in this folder extends.
  *
  * Models: `include/linux/netdevice.h` (flags, mtu, ifindex, master, rx_handler),
- * `net/core/dev.c` (`__netif_receive_skb_core`: taps first, then the rx handler a bridge or
- * macvlan registers, then VLAN demultiplexing, then the protocol handlers), `dev_queue_xmit`.
+ * `net/core/dev.c` (`__netif_receive_skb_core`: taps first, then VLAN demultiplexing
+ * (`vlan_do_receive`), then the rx handler a bridge or macvlan registers, then the protocol
+ * handlers), `dev_queue_xmit`. Receive and transmit each leave a trace record.
  * Receive and transmit are split the way Linux splits them: `receive` is what the driver hands
  * up (netif_rx / netif_receive_skb), `transmit` is `ndo_start_xmit`.
  * Leaves out: qdiscs (every device is `noqueue` or `pfifo_fast` in name only), offloads, XDP,

@@ -11,3 +11,6 @@ export * from './host.js';
 export * from './world.js';
 export * from './process.js';
 export * from './ipv4/index.js';
+export * from './devices/index.js';
+export * from './underlay/index.js';
+export * from './stack.js';

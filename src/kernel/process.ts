@@ -9,6 +9,7 @@
  * sockets bound.
  * Leaves out: signals other than the run's time limit, pipes between programs, job control.
  */
+import type { EventId } from '../engine/index.js';
 import type { Host } from './host.js';
 import type { NetNamespace } from './netns.js';
 
@@ -25,6 +26,20 @@ export interface ProcessOptions {
   readonly userland?: Userland;
   readonly hostname?: string;
   readonly stdin?: string;
+  /** The process id; by default the host's next one (see `nextPid`). */
+  readonly pid?: number;
+}
+
+/** The first pid a host hands out; only its stability matters (`ss` prints it). */
+const FIRST_PID = 1000;
+const PID_KEY = 'pid-counter';
+
+/** The host's next process id: a counter per host, so runs are reproducible. */
+export function nextPid(host: Host): number {
+  const current = host.ext.get(PID_KEY);
+  const pid = typeof current === 'number' ? current : FIRST_PID;
+  host.ext.set(PID_KEY, pid + 1);
+  return pid;
 }
 
 export class Process {
@@ -34,12 +49,19 @@ export class Process {
   readonly userland: Userland;
   readonly hostname: string;
   readonly stdin: string;
+  readonly pid: number;
+  /** `comm`: the name `ss -p` and `ps` show, the basename of `argv[0]`. */
+  readonly comm: string;
   stdout = '';
   stderr = '';
   exitCode: number | undefined = undefined;
   private readonly exitListeners: ((code: number) => void)[] = [];
   /** Cleanups run at exit (close sockets, cancel timers). */
   private readonly cleanups: (() => void)[] = [];
+  private readonly timers = new Set<EventId>();
+  private signalHandler: ((signal: number) => void) | undefined = undefined;
+  /** The next file descriptor `allocFd` gives out (0-2 are stdio). */
+  private nextFd = 3;
 
   constructor(options: ProcessOptions) {
     this.ns = options.ns;
@@ -48,6 +70,42 @@ export class Process {
     this.userland = options.userland ?? (options.ns.isRoot ? 'host' : 'busybox');
     this.hostname = options.hostname ?? options.ns.host.hostname;
     this.stdin = options.stdin ?? '';
+    this.pid = options.pid ?? nextPid(options.ns.host);
+    const arg0 = options.argv[0] ?? '';
+    this.comm = arg0.slice(arg0.lastIndexOf('/') + 1);
+  }
+
+  /** A new file descriptor number (a socket the process opens), as `ss -p` shows it. */
+  allocFd(): number {
+    return this.nextFd++;
+  }
+
+  /**
+   * Runs `fn` after `delay` ns of virtual time, unless the process has exited by then; pending
+   * timers are cancelled at exit.
+   */
+  after(delay: number, fn: () => void): EventId {
+    const engine = this.ns.host.world.engine;
+    const id = engine.scheduleIn(delay, () => {
+      this.timers.delete(id);
+      if (!this.done) fn();
+    });
+    this.timers.add(id);
+    return id;
+  }
+
+  cancelTimer(id: EventId | undefined): void {
+    if (id === undefined) return;
+    this.timers.delete(id);
+    this.ns.host.world.engine.cancel(id);
+  }
+
+  /**
+   * Installs a handler for SIGTERM/SIGINT (tcpdump prints its counts, ping its statistics). The
+   * handler usually calls `exit`; if it does not, the process dies with 128 + signal.
+   */
+  onSignal(handler: (signal: number) => void): void {
+    this.signalHandler = handler;
   }
 
   get host(): Host {
@@ -79,12 +137,19 @@ export class Process {
   exit(code: number): void {
     if (this.exitCode !== undefined) return;
     this.exitCode = code;
+    const engine = this.ns.host.world.engine;
+    for (const id of this.timers) engine.cancel(id);
+    this.timers.clear();
     for (const fn of this.cleanups.splice(0)) fn();
     for (const l of this.exitListeners.splice(0)) l(code);
   }
 
   /** Killed by a signal (the scenario's time limit): exit status 128 + signal, like a shell reports. */
   kill(signal = 15): void {
+    if (this.exitCode !== undefined) return;
+    const handler = this.signalHandler;
+    this.signalHandler = undefined;
+    if (handler !== undefined) handler(signal);
     this.exit(128 + signal);
   }
 }
@@ -128,16 +193,19 @@ export function spawn(registry: ProgramRegistry, options: ProcessOptions): Proce
 
 /**
  * Runs the engine until the process exits or `limitNs` of virtual time passes (then it is killed
- * with SIGTERM, exit 143, as `timeout` would). Returns the exit code.
+ * with SIGTERM, exit 143, as `timeout` would). Events due after the deadline are left queued;
+ * a process still running at the deadline finds the clock exactly there. Returns the exit code.
  */
 export function runToCompletion(proc: Process, limitNs: number): number {
   const engine = proc.ns.host.world.engine;
   const deadline = engine.now + limitNs;
   while (!proc.done) {
-    if (!engine.step() || engine.now > deadline) break;
+    const next = engine.nextEventAt();
+    if (next === undefined || next > deadline) break;
+    engine.step();
   }
   if (!proc.done) {
-    if (engine.now < deadline && engine.pending === 0) engine.runUntil(deadline);
+    engine.runUntil(deadline);
     proc.kill(15);
   }
   return proc.exitCode!;

@@ -26,7 +26,7 @@ import type { RxHandlerResult } from '../device.js';
 import { cloneSkb, type Skb } from '../skb.js';
 import type { BridgeDevice, BridgePort } from './bridge.js';
 import { brNetfilterApplies, brNfForward, brNfPreRouting } from './bridge-netfilter.js';
-import { isLinkLocalMac, isValidUnicastMac } from './eth.js';
+import { isLinkLocalMac, isValidUnicastMac } from './netdev.js';
 import type { LearnOutcome } from './fdb.js';
 import type { NetDevice } from '../device.js';
 

@@ -25,7 +25,7 @@ import { NetDevice } from '../device.js';
 import type { NetNamespace } from '../netns.js';
 import type { Skb } from '../skb.js';
 import { brFlood, brForward, brHandleFrame } from './bridge-input.js';
-import { isValidUnicastMac, randomDeviceMac } from './eth.js';
+import { isValidUnicastMac, randomDeviceMac } from './netdev.js';
 import { Fdb } from './fdb.js';
 import { ERR, OK, extack, type LinkResult } from './link-result.js';
 
@@ -38,7 +38,7 @@ export type BridgePortState = 'disabled' | 'listening' | 'learning' | 'forwardin
 export class BridgePort {
   readonly bridge: BridgeDevice;
   readonly dev: NetDevice;
-  /** `port_no`: 1, 2, ... in order of enslaving; `port_id` is `0x8000 | port_no`. */
+  /** `port_no`: the lowest number free when the port was added; `port_id` is `0x8000 | port_no`. */
   readonly portNo: number;
   learning = true;
   /** Unknown-unicast flooding (`BR_FLOOD`). */
@@ -89,7 +89,6 @@ export class BridgeDevice extends NetDevice {
   vlanFiltering = 0;
   /** Per-bridge `nf_call_iptables` (the namespace sysctl `bridge-nf-call-iptables` also enables it). */
   nfCallIptables = false;
-  private nextPortNo = 1;
 
   constructor(ns: NetNamespace, name: string, options: BridgeOptions = {}) {
     super(ns, name, options.mac ?? randomDeviceMac(ns), options.mtu ?? BRIDGE_DEFAULT_MTU);
@@ -135,7 +134,7 @@ export class BridgeDevice extends NetDevice {
     if (dev.kind === 'loopback' || !isValidUnicastMac(dev.mac)) return ERR.invalid();
     if (dev.netns !== this.netns) return ERR.invalid();
     if (dev.rxHandler !== undefined) return ERR.busy();
-    const port = new BridgePort(this, dev, this.nextPortNo++);
+    const port = new BridgePort(this, dev, this.freePortNo());
     this.portMap.set(dev, port);
     dev.master = this;
     dev.rxHandlerData = port;
@@ -211,6 +210,15 @@ export class BridgeDevice extends NetDevice {
     }
     entry.used = now;
     brForward(this, skb, undefined, port);
+  }
+
+  /** `find_portno`: the lowest port number not in use. */
+  private freePortNo(): number {
+    const used = new Set<number>();
+    for (const port of this.portMap.values()) used.add(port.portNo);
+    let n = 1;
+    while (used.has(n)) n++;
+    return n;
   }
 
   /** `fdb_add_local`: a learned entry for an address that became local is replaced. */

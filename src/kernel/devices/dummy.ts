@@ -11,8 +11,7 @@ import { formatMac, type Mac } from '../../packet/index.js';
 import { NetDevice } from '../device.js';
 import type { NetNamespace } from '../netns.js';
 import type { Skb } from '../skb.js';
-import { randomDeviceMac } from './eth.js';
-import { registerNetdev } from './register.js';
+import { randomDeviceMac, registerNetdev } from './netdev.js';
 
 export class DummyDevice extends NetDevice {
   readonly kind = 'dummy' as const;

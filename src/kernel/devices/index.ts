@@ -11,15 +11,14 @@ import type { Host } from '../host.js';
 import { installLoopback } from './loopback.js';
 import { namespaceExit } from './link.js';
 
-export * from './eth.js';
 export * from './fdb.js';
 export * from './ipv4-seam.js';
-export * from './link-result.js';
-export * from './register.js';
+export { validIfname, type LinkError, type LinkErrorKind, type LinkResult } from './link-result.js';
+export * from './netdev.js';
 export * from './loopback.js';
 export * from './veth.js';
 export * from './bridge.js';
-export * from './bridge-fdb.js';
+export * from './bridge-tool.js';
 export { brDecide, shouldDeliver, type BridgeDecision, type FloodKind } from './bridge-input.js';
 export * from './vlan.js';
 export * from './macvlan.js';

@@ -21,10 +21,9 @@ import type { NetDevice } from '../device.js';
 import type { NetNamespace } from '../netns.js';
 import { BridgeDevice } from './bridge.js';
 import { createDummy } from './dummy.js';
-import { isValidUnicastMac } from './eth.js';
+import { isValidUnicastMac, devClose, devOpen, moveNetdev, registerNetdev, renameNetdev, unregisterNetdev } from './netdev.js';
 import { ERR, OK, badIfname, extack, ok, validIfname, type LinkResult } from './link-result.js';
 import { MacvlanDevice, createMacvlan, detachMacvlan, macvlanPortOf, macvlanRealLower, type MacvlanMode } from './macvlan.js';
-import { devClose, devOpen, moveNetdev, registerNetdev, renameNetdev, unregisterNetdev } from './register.js';
 import { VethDevice, createVethPair } from './veth.js';
 import { VLAN_VID_MAX, VlanDevice, createVlan, detachVlan, vlanChildren, vlanGroupOf } from './vlan.js';
 

@@ -12,8 +12,7 @@
 import type { NetNamespace } from '../netns.js';
 import { NetDevice } from '../device.js';
 import type { Skb } from '../skb.js';
-import { netifRx } from './eth.js';
-import { registerNetdev } from './register.js';
+import { netifRx, registerNetdev } from './netdev.js';
 
 export const LOOPBACK_MTU = 65536;
 

@@ -36,8 +36,7 @@ import { formatMac, isMulticastMac, type Mac } from '../../packet/index.js';
 import { NetDevice, type RxHandlerResult } from '../device.js';
 import type { NetNamespace } from '../netns.js';
 import { cloneSkb, scrubSkb, type Skb } from '../skb.js';
-import { netifRx, randomDeviceMac } from './eth.js';
-import { registerNetdev } from './register.js';
+import { netifRx, randomDeviceMac, registerNetdev } from './netdev.js';
 
 export type MacvlanMode = 'private' | 'vepa' | 'bridge' | 'passthru';
 export const MACVLAN_MODES: readonly MacvlanMode[] = ['private', 'vepa', 'bridge', 'passthru'];
@@ -76,7 +75,7 @@ export class MacvlanDevice extends NetDevice {
         const dest = port.lookup(dst);
         if (dest !== undefined && dest.mode === 'bridge') {
           // dev_forward_skb(lowerdev): into the lower's receive path, which dispatches by MAC.
-          this.trace(skb, 'sibling', dest);
+          this.traceSibling(skb, dest);
           scrubSkb(skb, lower.netns !== this.netns);
           netifRx(lower, skb);
           return;
@@ -90,9 +89,9 @@ export class MacvlanDevice extends NetDevice {
     lower.transmit(skb);
   }
 
-  private trace(skb: Skb, decision: string, to: MacvlanDevice): void {
+  private traceSibling(skb: Skb, to: MacvlanDevice): void {
     if (!this.netns.host.world.trace.enabled) return;
-    this.netns.trace(skb, this, 'bridge', { decision, mode: this.mode, to: to.name, dst: formatMac(skb.frame.dst) });
+    this.netns.trace(skb, this, 'bridge', { decision: 'forward', via: 'macvlan bridge mode', to: to.name, dst: formatMac(skb.frame.dst) });
   }
 }
 

@@ -16,8 +16,7 @@ import type { EthernetRepr, Mac } from '../../packet/index.js';
 import { NetDevice } from '../device.js';
 import type { NetNamespace } from '../netns.js';
 import { newSkb, type Skb } from '../skb.js';
-import { ethTypeTrans, randomDeviceMac } from './eth.js';
-import { registerNetdev } from './register.js';
+import { ethTypeTrans, randomDeviceMac, registerNetdev } from './netdev.js';
 
 /** What a NIC is plugged into; the underlay implements it. */
 export interface PhysicalLink {

@@ -20,8 +20,7 @@ import type { Mac } from '../../packet/index.js';
 import { NetDevice } from '../device.js';
 import type { NetNamespace } from '../netns.js';
 import { scrubSkb, type Skb } from '../skb.js';
-import { netifRx, randomDeviceMac } from './eth.js';
-import { registerNetdev } from './register.js';
+import { netifRx, randomDeviceMac, registerNetdev } from './netdev.js';
 
 export const VETH_DEFAULT_MTU = 1500;
 

@@ -23,7 +23,7 @@ import { ETHERTYPE_VLAN, vlanTag, type Mac } from '../../packet/index.js';
 import { NetDevice, type RxHandlerResult, type VlanReceiver } from '../device.js';
 import type { NetNamespace } from '../netns.js';
 import type { Skb } from '../skb.js';
-import { registerNetdev } from './register.js';
+import { registerNetdev } from './netdev.js';
 
 export const VLAN_VID_MAX = 4094;
 

@@ -107,7 +107,7 @@ export function arpRcv(skb: Skb, dev: NetDevice): void {
     const decision = routeInput(st, { src: sip, dst: tip, inDev: dev, mark: 0 });
     if (decision.kind === 'local' && !decision.broadcast) {
       if (!arpIgnore(st, dev, sip, tip)) {
-        st.neigh.update(dev, sip, sha, 'stale', true, true);
+        st.neigh.update(dev, sip, sha, 'stale', true, true, skb.id);
         sendArp(st, dev, sha, arpReply(dev.mac, tip, sha, sip), skb.id);
       } else if (ns.host.world.trace.enabled) {
         ns.trace(skb, dev, 'neighbour', { arp: 'ignored', targetIp: formatIpv4(tip), why: 'arp_ignore' });
@@ -115,7 +115,7 @@ export function arpRcv(skb: Skb, dev: NetDevice): void {
       return;
     }
     if (decision.kind === 'forward' && decision.dev !== dev && (ns.sysctl.conf(dev.name, 'proxy_arp') !== 0 || st.neigh.isProxied(dev, tip))) {
-      st.neigh.update(dev, sip, sha, 'stale', true, true);
+      st.neigh.update(dev, sip, sha, 'stale', true, true, skb.id);
       const reply = arpReply(dev.mac, tip, sha, sip);
       if (skb.pktType === 'host') {
         sendArp(st, dev, sha, reply, skb.id);
@@ -149,7 +149,7 @@ function updateSender(st: Ipv4State, skb: Skb, dev: NetDevice, arp: ArpRepr): vo
   const now = st.ns.host.world.engine.now;
   const override = existing === undefined || now > existing.updated + NEIGH_PARMS.locktime || isGarp;
   const state = arp.op === ARPOP_REPLY && skb.pktType === 'host' ? 'reachable' : 'stale';
-  st.neigh.update(dev, sip, sha, state, override, create);
+  st.neigh.update(dev, sip, sha, state, override, create, skb.id);
 }
 
 /** `arp_solicit`: the request the neighbour table wants sent. */

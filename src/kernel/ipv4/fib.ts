@@ -55,16 +55,10 @@ export type FibResult =
 
 /** `fib_props[type].error` for the error route types and rule actions. */
 function errnoOfType(type: RouteType | Rule['action']): IprouteErrno {
-  switch (type) {
-    case 'unreachable':
-      return 'EHOSTUNREACH';
-    case 'prohibit':
-      return 'EACCES';
-    case 'blackhole':
-      return 'EINVAL';
-    default:
-      return 'ENETUNREACH';
-  }
+  if (type === 'unreachable') return 'EHOSTUNREACH';
+  if (type === 'prohibit') return 'EACCES';
+  if (type === 'blackhole') return 'EINVAL';
+  return 'ENETUNREACH';
 }
 
 export class Fib {

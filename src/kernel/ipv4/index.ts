@@ -21,3 +21,5 @@ export * from './forward.js';
 export * from './input.js';
 export * from './state.js';
 export * from './stack.js';
+export * from './route-get.js';
+export * from './format.js';

@@ -116,6 +116,10 @@ function ipLocalDeliver(st: Ipv4State, skb: Skb, received: Ipv4Repr, dev: NetDev
   }
   const result = deliverToTransport(st, skb, ip, dev);
   if (result === 'delivered') return;
+  if (result === 'rst-sent') {
+    ns.drop(skb, dev, 'rst-sent', { protocol: ip.protocol, dst: formatIpv4(ip.dst) });
+    return;
+  }
   switch (ip.protocol) {
     case IPPROTO_UDP:
       sendIcmpError(st, skb, ip, { type: 'dest-unreachable', code: 3 }, { aboutLocal: true, routedBroadcast: broadcast });

@@ -157,12 +157,13 @@ export class NeighbourTable {
    * `neigh_update` from the ARP receive path: `state` is REACHABLE for a unicast reply, STALE
    * otherwise; `override` false keeps a valid entry's different address (locktime).
    */
-  update(dev: NetDevice, ip: Ipv4, mac: Mac, state: 'reachable' | 'stale', override: boolean, create: boolean): NeighEntry | undefined {
+  update(dev: NetDevice, ip: Ipv4, mac: Mac, state: 'reachable' | 'stale', override: boolean, create: boolean, cause = 0): NeighEntry | undefined {
     let e = this.get(dev, ip);
     if (e === undefined) {
       if (!create) return undefined;
       e = this.create(dev, ip);
     }
+    if (cause !== 0) e.lastPacketId = cause;
     this.apply(e, mac, state, override, false);
     return e;
   }
@@ -270,6 +271,8 @@ export class NeighbourTable {
       if (mac === e.mac && next === 'stale' && !admin) next = old;
     }
     if (next !== old || mac !== e.mac) e.updated = this.now;
+    // A new address learnt without confirmation is not proof of reachability.
+    if (mac !== e.mac && !CONNECTED.has(next)) e.confirmed = this.now - 2 * NEIGH_PARMS.baseReachableTime;
     e.mac = mac;
     if (next !== old) {
       if (next === 'probe') e.probes = 0;

@@ -57,21 +57,21 @@ export type IpOutputResult =
   | { readonly ok: false; readonly errno: IpOutputErrno; readonly packetId: number };
 
 const ETH_P_IP = 0x0800;
-const lengthCache = new WeakMap<Ipv4Repr, number>();
+/** Body lengths by payload object: a forwarded packet gets a new header each hop, not a new payload. */
+const bodyLengthCache = new WeakMap<Ipv4Payload, number>();
 
-/** The total length of a datagram (header + payload), without encoding when it can be helped. */
+/** The total length of a datagram (header + payload), encoding the payload at most once. */
 export function ipv4Length(ip: Ipv4Repr): number {
-  const cached = lengthCache.get(ip);
-  if (cached !== undefined) return cached;
   const p = ip.payload;
-  let body: number;
-  if (p.kind === 'payload') body = p.bytes.length;
-  else if (p.kind === 'udp' && p.payload.kind === 'payload') body = 8 + p.payload.bytes.length;
-  else if (p.kind === 'icmp' && (p.type === 'echo-request' || p.type === 'echo-reply')) body = 8 + p.data.length;
-  else body = encodeIpv4Payload(ip).length;
-  const total = ipv4HeaderLength(ip) + body;
-  lengthCache.set(ip, total);
-  return total;
+  let body = bodyLengthCache.get(p);
+  if (body === undefined) {
+    if (p.kind === 'payload') body = p.bytes.length;
+    else if (p.kind === 'udp' && p.payload.kind === 'payload') body = 8 + p.payload.bytes.length;
+    else if (p.kind === 'icmp' && (p.type === 'echo-request' || p.type === 'echo-reply')) body = 8 + p.data.length;
+    else body = encodeIpv4Payload(ip).length;
+    bodyLengthCache.set(p, body);
+  }
+  return ipv4HeaderLength(ip) + body;
 }
 
 function ethFrame(src: Mac, dst: Mac, ip: Ipv4Repr): EthernetRepr {

@@ -54,6 +54,8 @@ export interface InputFlow {
   readonly mark: number;
 }
 
+const ICMP_CODE_OF_ERRNO: Partial<Record<IprouteErrno, number>> = { ENETUNREACH: 0, EHOSTUNREACH: 1, EACCES: 13 };
+
 function zeronet(ip: Ipv4): boolean {
   return ip >>> 24 === 0;
 }
@@ -118,16 +120,10 @@ function fromFailedOrUnicast(st: Ipv4State, res: FibResult, flow: InputFlow): In
     const route = res.route;
     const what = route === undefined ? (res.rule === undefined ? 'no route' : `rule ${res.rule.priority} ${res.rule.action}`) : `${route.type} route`;
     if (!forwarding) return reject('no-route', `${what}; forwarding off on ${flow.inDev.name}, no ICMP`, res.errno === 'ENETUNREACH' ? 'EHOSTUNREACH' : res.errno, undefined, route);
-    switch (res.errno) {
-      case 'ENETUNREACH':
-        return reject('no-route', what, res.errno, 0, route);
-      case 'EHOSTUNREACH':
-        return reject('no-route', what, res.errno, 1, route);
-      case 'EACCES':
-        return reject('no-route', what, res.errno, 13, route);
-      default:
-        return reject('no-route', what, res.errno, undefined, route);
-    }
+    // ip_error: ENETUNREACH -> net unreachable, EHOSTUNREACH -> host unreachable,
+    // EACCES -> admin prohibited, anything else (blackhole's EINVAL) -> silence.
+    const code = ICMP_CODE_OF_ERRNO[res.errno];
+    return reject('no-route', what, res.errno, code, route);
   }
   if (!forwarding) {
     return reject('forwarding-disabled', `forwarding is off on ${flow.inDev.name} (net.ipv4.conf.${flow.inDev.name}.forwarding=0)`, 'EHOSTUNREACH', undefined, res.route);

@@ -31,14 +31,14 @@ import { loopbackOf } from './route-lookup.js';
 import type { RuleSpec, Rule } from './rules.js';
 import type { Scope } from './scope.js';
 
-/** What a transport handler did with a datagram delivered to this host. */
-export type DeliveryResult = 'delivered' | 'no-socket';
-
 /**
- * A transport protocol's receive function (`net_protocol.handler`: `udp_rcv`, `tcp_v4_rcv`,
- * `xfrm4_rcv`...). A handler that answers a closed port itself (TCP's RST) still says
- * `no-socket`; the IP layer then sends ICMP port unreachable only for UDP.
+ * What a transport handler did with a datagram delivered to this host: taken by a socket; no
+ * socket (the IP layer answers UDP with ICMP port unreachable and records `no-socket` for the
+ * rest); or no socket and the handler answered with a TCP RST itself (recorded as `rst-sent`).
  */
+export type DeliveryResult = 'delivered' | 'no-socket' | 'rst-sent';
+
+/** A transport protocol's receive function (`net_protocol.handler`: `udp_rcv`, `tcp_v4_rcv`, `xfrm4_rcv`...). */
 export type L4Handler = (skb: Skb, ip: Ipv4Repr, dev: NetDevice) => DeliveryResult;
 
 /** The object the sockets module registers in `ns.ext` under `sockets`, used when no L4 handler is registered. */

@@ -202,13 +202,12 @@ export const ICMP_CODES: readonly IcmpCode[] = [
   { name: 'address-mask-reply', type: 18, codeMin: 0, codeMax: 0xff },
 ];
 
-/** libipt_REJECT.c `reject_table`: the saved name, then the accepted alias. */
+/** libipt_REJECT.c `reject_table`, in its order (prefix lookups take the first hit). */
 export const REJECT_TYPES = [
   { with: 'icmp-net-unreachable', alias: 'net-unreach' },
   { with: 'icmp-host-unreachable', alias: 'host-unreach' },
-  { with: 'icmp-proto-unreachable', alias: 'proto-unreach' },
   { with: 'icmp-port-unreachable', alias: 'port-unreach' },
-  { with: 'echo-reply', alias: 'echoreply' },
+  { with: 'icmp-proto-unreachable', alias: 'proto-unreach' },
   { with: 'icmp-net-prohibited', alias: 'net-prohib' },
   { with: 'icmp-host-prohibited', alias: 'host-prohib' },
   { with: 'tcp-reset', alias: 'tcp-rst' },

@@ -152,15 +152,11 @@ export function parsePort(text: string, proto: string): number {
 
 /** `xtables_parse_mark_mask`: `value[/mask]`, both uint32 in base 0; the mask defaults to all ones. */
 export function parseMarkMask(text: string, ext: string, opt: string): { readonly mark: number; readonly mask: number } {
+  const bad = (): never => paramProblem(`${ext}: Bad value for "${opt}" option: "${text}"`);
   const slash = text.indexOf('/');
-  const markText = slash >= 0 ? text.slice(0, slash) : text;
-  const mark = strtoul(markText, 0, MAX_UINT32);
-  if (mark === undefined) paramProblem(`Bad mark value "${markText}"`);
+  const mark = strtoul(slash >= 0 ? text.slice(0, slash) : text, 0, MAX_UINT32) ?? bad();
   if (slash < 0) return { mark, mask: MAX_UINT32 };
-  const mask = strtoul(text.slice(slash + 1), 0, MAX_UINT32);
-  if (mask === undefined) paramProblem(`Bad mask value "${text.slice(slash + 1)}"`);
-  void ext;
-  void opt;
+  const mask = strtoul(text.slice(slash + 1), 0, MAX_UINT32) ?? bad();
   return { mark, mask };
 }
 

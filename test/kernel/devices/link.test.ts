@@ -5,6 +5,9 @@ import type { NetdevEvent } from '../../../src/kernel/index.js';
 import {
   BridgeDevice,
   IPV4_EXT_KEY,
+  bridgeLinkSet,
+  bridgeLinks,
+  bridgeSet,
   createPhysical,
   fdbAdd,
   fdbDel,
@@ -19,7 +22,10 @@ import {
   linkSetUp,
   type VethDevice,
 } from '../../../src/kernel/devices/index.js';
-import { add, bridgeTopology, mac, must, newHost, newWorld, up } from '../../support/topology.js';
+import { SECOND } from '../../../src/engine/index.js';
+import { World } from '../../../src/kernel/index.js';
+import { MAC_BROADCAST } from '../../../src/packet/index.js';
+import { add, bridgeTopology, capture, mac, must, newHost, newWorld, send, settle, testFrame, up } from '../../support/topology.js';
 
 function host() {
   const world = newWorld();
@@ -172,5 +178,40 @@ describe('bridge fdb', () => {
     add(root, { type: 'dummy', name: 'd0' });
     expect(fdbAdd(root, { mac: mac(1), dev: 'd0', target: 'self', state: 'permanent' })).toMatchObject({ ok: false, error: 'RTNETLINK answers: Operation not supported' });
     expect(linkSetUp(root, 'd0').ok).toBe(true);
+  });
+
+  it('bridge link set changes port flags; turning learning off forgets what the port learned', () => {
+    const { world, host: h, br, containers } = bridgeTopology(2);
+    const root = h.rootNs;
+    send(containers[0]!.eth0, testFrame(mac(1), MAC_BROADCAST));
+    settle(world);
+    expect(bridgeLinks(root).map(p => p.dev.name)).toEqual(['veth1', 'veth2']);
+    must(bridgeLinkSet(root, 'veth1', { hairpin: true, learning: false }));
+    expect(br.port(containers[0]!.hostVeth)).toMatchObject({ hairpin: true, learning: false });
+    expect(br.fdb.lookup(mac(1), world.engine.now)).toBeUndefined();
+    expect(bridgeLinkSet(root, 'br0', { hairpin: true })).toMatchObject({ ok: false, error: 'RTNETLINK answers: Operation not supported' });
+    must(bridgeSet(root, 'br0', { ageingTime: 10 * SECOND }));
+    expect(br.ageingTime).toBe(10 * SECOND);
+    expect(bridgeSet(root, 'br0', { stpState: 1 }).ok).toBe(false);
+  });
+});
+
+describe('namespace teardown', () => {
+  it('a container namespace going away deletes its veth and releases the host side from the bridge', () => {
+    const { host: h, br, containers } = bridgeTopology(2);
+    h.deleteAnonymousNamespace('c1');
+    expect(h.rootNs.device('veth1')).toBeUndefined();
+    expect(br.ports().map(p => p.dev.name)).toEqual(['veth2']);
+    expect(containers[0]!.ns.devices.size).toBe(0);
+  });
+
+  it('works with tracing off and records nothing', () => {
+    const world = new World({ trace: false });
+    const { containers } = bridgeTopology(2, { world });
+    const log = capture(containers[1]!.ns);
+    send(containers[0]!.eth0, testFrame(mac(1), MAC_BROADCAST));
+    settle(world);
+    expect(log).toHaveLength(1);
+    expect(world.trace.records).toHaveLength(0);
   });
 });

@@ -1,6 +1,8 @@
 /**
- * `bridge fdb show|add|del|replace` for Linux bridges, and what `brctl showmacs` reads: FDB rows
- * in the order the kernel dumps them and with the fields iproute2 prints.
+ * What the `bridge` tool (and `brctl`) does to Linux bridges: `bridge fdb show|add|del|replace`
+ * (FDB rows in the order the kernel dumps them, with the fields iproute2 prints, as `brctl
+ * showmacs` reads them too), `bridge link show|set` (port flags), and `ip link set BR type bridge
+ * ...` options.
  *
  * Models: `net/core/rtnetlink.c` (`rtnl_fdb_dump`: devices in index order; for a bridge its own
  * entries (`dst == NULL`), for a bridge port its master's entries on that port; `rtnl_fdb_add`:
@@ -9,15 +11,18 @@
  * for NUD_NOARP ones, nothing for learned ones; `__br_fdb_add`: ENOENT on delete of a missing
  * entry, EEXIST on add of an existing one), iproute2 `bridge/fdb.c` (`-s` prints
  * `used X/Y`: seconds since used and since updated).
- * Leaves out: the `self` multicast entries of every device (`33:33:...`, `01:00:5e:...` from
+ * `net/bridge/br_netlink.c` (`br_setport`: hairpin, learning, flood flags; EOPNOTSUPP on a device
+ * that is not a port), `net/bridge/br_sysfs_br.c` and `br_netlink.c` (`br_changelink`).
+ * Leaves out: STP (`stp_state 1` is refused), the `self` multicast entries of every device (`33:33:...`, `01:00:5e:...` from
  * IPv6 and IGMP membership), VLAN and `extern_learn`/`sticky` flags, vxlan `dst` entries (the
  * vxlan device provides its own rows).
  */
 import type { Instant } from '../../engine/index.js';
 import type { Mac } from '../../packet/index.js';
 import type { NetDevice } from '../device.js';
+import type { Duration } from '../../engine/index.js';
 import type { NetNamespace } from '../netns.js';
-import { BridgeDevice } from './bridge.js';
+import { BridgeDevice, type BridgePort } from './bridge.js';
 import type { FdbState } from './fdb.js';
 import { ERR, OK, type LinkError, type LinkResult } from './link-result.js';
 
@@ -105,5 +110,64 @@ export function fdbDel(ns: NetNamespace, spec: FdbSpec): LinkResult {
   const entry = where.br.fdb.lookup(spec.mac, ns.host.world.engine.now);
   if (entry === undefined || entry.port !== where.port) return { ok: false, kind: 'not-found', error: 'RTNETLINK answers: No such file or directory', exitCode: 2 };
   where.br.fdb.delete(spec.mac, where.port);
+  return OK;
+}
+
+/** `bridge link show`: every bridge port of the namespace, by ifindex. */
+export function bridgeLinks(ns: NetNamespace, master?: string): BridgePort[] {
+  const ports: BridgePort[] = [];
+  for (const dev of ns.sortedDevices()) {
+    const br = dev.master;
+    if (!(br instanceof BridgeDevice) || (master !== undefined && br.name !== master)) continue;
+    const port = br.port(dev);
+    if (port !== undefined) ports.push(port);
+  }
+  return ports;
+}
+
+export interface BridgePortFlags {
+  readonly hairpin?: boolean;
+  readonly learning?: boolean;
+  readonly flood?: boolean;
+  readonly mcastFlood?: boolean;
+  readonly bcastFlood?: boolean;
+  readonly priority?: number;
+  readonly cost?: number;
+}
+
+/** `bridge link set dev DEV hairpin on ...` (also `ip link set DEV type bridge_slave ...`). */
+export function bridgeLinkSet(ns: NetNamespace, devName: string, flags: BridgePortFlags): LinkResult {
+  const dev = ns.device(devName);
+  if (dev === undefined) return ERR.cannotFind(devName);
+  const port = dev.master instanceof BridgeDevice ? dev.master.port(dev) : undefined;
+  if (port === undefined) return ERR.unsupported();
+  if (flags.hairpin !== undefined) port.hairpin = flags.hairpin;
+  if (flags.learning !== undefined) {
+    port.learning = flags.learning;
+    // br_setport: turning learning off forgets what the port learned.
+    if (!flags.learning) port.bridge.fdb.deletePort(dev, false);
+  }
+  if (flags.flood !== undefined) port.flood = flags.flood;
+  if (flags.mcastFlood !== undefined) port.mcastFlood = flags.mcastFlood;
+  if (flags.bcastFlood !== undefined) port.bcastFlood = flags.bcastFlood;
+  if (flags.priority !== undefined) port.priority = flags.priority;
+  if (flags.cost !== undefined) port.cost = flags.cost;
+  return OK;
+}
+
+export interface BridgeOptionsChange {
+  readonly ageingTime?: Duration;
+  readonly stpState?: number;
+  readonly nfCallIptables?: boolean;
+}
+
+/** `ip link set BR type bridge ageing_time N stp_state 0 nf_call_iptables 1`. */
+export function bridgeSet(ns: NetNamespace, brName: string, change: BridgeOptionsChange): LinkResult {
+  const br = ns.device(brName);
+  if (br === undefined) return ERR.cannotFind(brName);
+  if (!(br instanceof BridgeDevice)) return ERR.unsupported();
+  if (change.stpState !== undefined && change.stpState !== 0) return ERR.unsupported();
+  if (change.ageingTime !== undefined) br.ageingTime = change.ageingTime;
+  if (change.nfCallIptables !== undefined) br.nfCallIptables = change.nfCallIptables;
   return OK;
 }
