@@ -10,6 +10,7 @@
 import type { Host } from './host.js';
 import { installDevices } from './devices/index.js';
 import { installIpv4 } from './ipv4/index.js';
+import { installSocketLayer } from './sockets/index.js';
 
 /** Installs every kernel module on `host`. Idempotent per module. */
 export function installKernel(host: Host): void {
@@ -17,4 +18,5 @@ export function installKernel(host: Host): void {
   host.onNamespace(ns => {
     installIpv4(ns);
   });
+  installSocketLayer(host);
 }

@@ -110,6 +110,18 @@ export class ConntrackTable {
     return true;
   }
 
+  /** `nf_conntrack_alter_reply`: NAT chose the reply tuple (rehashed if already confirmed). */
+  alterReply(entry: CtEntry, reply: CtTuple): void {
+    if (entry.confirmed && !entry.dying) {
+      const oldKey = tupleKey(entry.reply);
+      if (this.hash.get(oldKey)?.entry === entry) this.hash.delete(oldKey);
+      entry.reply = reply;
+      this.hash.set(tupleKey(reply), { entry, dir: 'reply' });
+      return;
+    }
+    entry.reply = reply;
+  }
+
   /** `nf_ct_kill`: removes the entry; packets still holding it keep their reference. */
   kill(entry: CtEntry): void {
     if (entry.dying) return;

@@ -43,7 +43,13 @@ export const GENERIC_TIMEOUT: Duration = 600 * SECOND;
 export type CtInResult =
   /** The packet already had a reference (loopback, NOTRACK, attached reply); nothing changed. */
   | { readonly kind: 'seen' }
-  | { readonly kind: 'tracked'; readonly ref: CtRef; readonly created: boolean }
+  | {
+      readonly kind: 'tracked';
+      readonly ref: CtRef;
+      readonly created: boolean;
+      /** The TCP state before this packet (undefined for other protocols and new entries). */
+      readonly tcpBefore?: TcpCtState | undefined;
+    }
   /** No entry: the packet continues with state INVALID. */
   | { readonly kind: 'invalid'; readonly why: string }
   /** The table is full: the packet is dropped (`nf_conntrack_in` returns NF_DROP). */
@@ -53,14 +59,14 @@ export type CtInResult =
 export function conntrackIn(table: ConntrackTable, skb: Skb, ip: Ipv4Repr, hook: 'PREROUTING' | 'OUTPUT'): CtInResult {
   const existing = ctOf(skb);
   if (existing !== undefined) return { kind: 'seen' };
-  const result = resolve(table, skb, ip);
+  const result = resolve(table, ip);
   if (result.kind === 'tracked') skb.ct = result.ref;
   else skb.ct = undefined;
   if (table.ns.host.world.trace.enabled) traceIn(table, skb, hook, result);
   return result;
 }
 
-function resolve(table: ConntrackTable, skb: Skb, ip: Ipv4Repr): CtInResult {
+function resolve(table: ConntrackTable, ip: Ipv4Repr): CtInResult {
   const pt = packetTuple(ip);
   switch (pt.kind) {
     case 'untrackable':
@@ -87,7 +93,8 @@ function resolve(table: ConntrackTable, skb: Skb, ip: Ipv4Repr): CtInResult {
       created = true;
     }
     const dir: CtDir = info === 'established-reply' ? 'reply' : 'original';
-    const verdict = protocolPacket(table, entry, dir, ip, skb);
+    const tcpBefore = created ? undefined : entry.tcp?.state;
+    const verdict = protocolPacket(table, entry, dir, ip);
     if (verdict === 'repeat') {
       // An attempt to reopen a closed connection: the old entry goes, the lookup starts over.
       table.kill(entry);
@@ -95,7 +102,7 @@ function resolve(table: ConntrackTable, skb: Skb, ip: Ipv4Repr): CtInResult {
     }
     if (verdict !== 'ok') return { kind: 'invalid', why: verdict.invalid };
     if (dir === 'reply' && !entry.seenReply) entry.seenReply = true;
-    return { kind: 'tracked', ref: new CtRef(entry, info), created };
+    return { kind: 'tracked', ref: new CtRef(entry, info), created, tcpBefore };
   }
   return { kind: 'invalid', why: 'reopen loop' };
 }
@@ -131,7 +138,7 @@ function newTcpTrack(): TcpTrack {
 
 type TrackerVerdict = 'ok' | 'repeat' | { readonly invalid: string };
 
-function protocolPacket(table: ConntrackTable, entry: CtEntry, dir: CtDir, ip: Ipv4Repr, skb: Skb): TrackerVerdict {
+function protocolPacket(table: ConntrackTable, entry: CtEntry, dir: CtDir, ip: Ipv4Repr): TrackerVerdict {
   const now = table.now;
   switch (ip.protocol) {
     case IPPROTO_TCP:
@@ -152,7 +159,6 @@ function protocolPacket(table: ConntrackTable, entry: CtEntry, dir: CtDir, ip: I
       entry.timeoutAt = now + ICMP_TIMEOUT;
       return 'ok';
     default:
-      void skb;
       entry.timeoutAt = now + GENERIC_TIMEOUT;
       return 'ok';
   }
@@ -334,7 +340,7 @@ function traceIn(table: ConntrackTable, skb: Skb, hook: string, r: CtInResult): 
         dir: r.ref.dir,
         orig: tupleText(e.orig),
         reply: tupleText(e.reply),
-        tcp: e.tcp?.state ?? null,
+        tcp: e.tcp === undefined ? null : r.tcpBefore === undefined || r.tcpBefore === e.tcp.state ? e.tcp.state : `${r.tcpBefore} -> ${e.tcp.state}`,
         flags: [...(e.seenReply ? [] : ['UNREPLIED']), ...(e.assured ? ['ASSURED'] : [])],
       });
       return;

@@ -20,7 +20,7 @@
 import { broadcastOf, cidrContains, type Cidr, type Ipv4 } from '../../packet/index.js';
 import type { NetDevice } from '../device.js';
 import { IPROUTE_ERRORS, iprouteOk, type IprouteResult } from './errors.js';
-import { scopeValue, type Scope } from './scope.js';
+import { scopeValue, type RouteScope } from './scope.js';
 
 export interface IfAddr {
   readonly dev: NetDevice;
@@ -29,7 +29,7 @@ export interface IfAddr {
   readonly prefix: number;
   /** `ifa_broadcast`, printed as `brd`; undefined when none was given. */
   readonly broadcast: Ipv4 | undefined;
-  readonly scope: Scope;
+  readonly scope: RouteScope;
   /** `label`; follows a device rename (`inetdev_changename`). */
   label: string;
   /** IFA_F_SECONDARY; changes when a primary is deleted with promote_secondaries on. */
@@ -43,7 +43,7 @@ export interface IfAddr {
 export interface AddrAddOptions {
   /** An explicit broadcast address, or `+` for the subnet's all-ones address. */
   readonly broadcast?: Ipv4 | '+';
-  readonly scope?: Scope;
+  readonly scope?: RouteScope;
   readonly label?: string;
   readonly noprefixroute?: boolean;
   readonly metric?: number;
@@ -119,7 +119,7 @@ export class AddressTable {
   }
 
   /** `ip addr flush dev DEV [scope S]`: every (matching) address, in list order. Returns how many went. */
-  addrFlush(dev: NetDevice, filter: { readonly scope?: Scope } = {}): number {
+  addrFlush(dev: NetDevice, filter: { readonly scope?: RouteScope } = {}): number {
     let count = 0;
     for (;;) {
       const list = this.byDev.get(dev) ?? [];

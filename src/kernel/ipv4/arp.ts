@@ -38,7 +38,7 @@ import {
 } from '../../packet/index.js';
 import type { NetDevice } from '../device.js';
 import { newSkb, type Skb } from '../skb.js';
-import { NEIGH_PARMS, type Solicitation } from './neighbour.js';
+import { NEIGH_PARMS, type NeighSolicitation } from './neighbour.js';
 import { routeInput } from './route-lookup.js';
 import { SCOPE_VALUE, scopeValue } from './scope.js';
 import { selectSourceAddress } from './source-select.js';
@@ -153,7 +153,7 @@ function updateSender(st: Ipv4State, skb: Skb, dev: NetDevice, arp: ArpRepr): vo
 }
 
 /** `arp_solicit`: the request the neighbour table wants sent. */
-export function arpSolicit(st: Ipv4State, s: Solicitation): void {
+export function arpSolicit(st: Ipv4State, s: NeighSolicitation): void {
   const { entry } = s;
   const dev = entry.dev;
   if (dev.netns !== st.ns || !dev.adminUp) return;

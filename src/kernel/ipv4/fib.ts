@@ -18,9 +18,9 @@
 import { maskOf, type Cidr, type Ipv4 } from '../../packet/index.js';
 import type { NetDevice } from '../device.js';
 import { IPROUTE_ERRORS, extackError, iprouteOk, rtnetlinkError, type IprouteErrno, type IprouteResult } from './errors.js';
-import { RouteTable, isErrorType, type InsertMode, type Route, type RouteProto, type RouteType } from './route-table.js';
-import { RT_TABLE_LOCAL, RT_TABLE_MAIN, RuleList, ruleMatches, type Rule } from './rules.js';
-import { SCOPE_VALUE, scopeValue, type Scope } from './scope.js';
+import { RouteTable, isErrorType, type RouteInsertMode, type Route, type RouteProto, type RouteType } from './route-table.js';
+import { RT_TABLE_LOCAL, RT_TABLE_MAIN, FibRuleList, fibRuleMatches, type FibRule } from './rules.js';
+import { SCOPE_VALUE, scopeValue, type RouteScope } from './scope.js';
 
 /** What `ip route add` is given. Defaults follow iproute2 (`iproute_modify`). */
 export interface RouteSpec {
@@ -30,7 +30,7 @@ export interface RouteSpec {
   readonly gateway?: Ipv4;
   readonly metric?: number;
   readonly proto?: RouteProto;
-  readonly scope?: Scope;
+  readonly scope?: RouteScope;
   readonly src?: Ipv4;
   readonly onlink?: boolean;
   readonly table?: number;
@@ -50,11 +50,11 @@ export interface FibFlow {
 }
 
 export type FibResult =
-  | { readonly ok: true; readonly route: Route; readonly rule: Rule }
-  | { readonly ok: false; readonly errno: IprouteErrno; readonly route: Route | undefined; readonly rule: Rule | undefined };
+  | { readonly ok: true; readonly route: Route; readonly rule: FibRule }
+  | { readonly ok: false; readonly errno: IprouteErrno; readonly route: Route | undefined; readonly rule: FibRule | undefined };
 
 /** `fib_props[type].error` for the error route types and rule actions. */
-function errnoOfType(type: RouteType | Rule['action']): IprouteErrno {
+function errnoOfType(type: RouteType | FibRule['action']): IprouteErrno {
   if (type === 'unreachable') return 'EHOSTUNREACH';
   if (type === 'prohibit') return 'EACCES';
   if (type === 'blackhole') return 'EINVAL';
@@ -63,7 +63,7 @@ function errnoOfType(type: RouteType | Rule['action']): IprouteErrno {
 
 export class Fib {
   readonly tables = new Map<number, RouteTable>();
-  readonly rules = new RuleList();
+  readonly rules = new FibRuleList();
 
   /** `isLocal(ip)` answers whether `ip` is a local address (for `src` validation). */
   constructor(private readonly isLocal: (ip: Ipv4) => boolean) {
@@ -86,7 +86,7 @@ export class Fib {
     const scope = flow.scope ?? 0;
     const ruleFlow = { src: flow.src, dst: flow.dst, iif: flow.iif, oif: flow.oif?.name, mark: flow.mark };
     for (const rule of this.rules.list()) {
-      if (!ruleMatches(rule, ruleFlow)) continue;
+      if (!fibRuleMatches(rule, ruleFlow)) continue;
       if (rule.action !== 'lookup') return { ok: false, errno: errnoOfType(rule.action), route: undefined, rule };
       const table = this.tables.get(rule.table);
       if (table === undefined) continue;
@@ -158,7 +158,7 @@ export class Fib {
     return this.removeWhere(r => r.dev === dev && (force || r.scope !== 'host'));
   }
 
-  private modify(spec: RouteSpec, mode: InsertMode): IprouteResult<Route> {
+  private modify(spec: RouteSpec, mode: RouteInsertMode): IprouteResult<Route> {
     const built = this.build(spec);
     if (!built.ok) return built;
     const result = this.table(built.value.table).insert(built.value, mode);
@@ -174,7 +174,7 @@ export class Fib {
       return extackError('EINVAL', 'Invalid prefix for given prefix length');
     }
     const table = spec.table ?? (type === 'local' || type === 'broadcast' ? RT_TABLE_LOCAL : RT_TABLE_MAIN);
-    const defaultScope: Scope =
+    const defaultScope: RouteScope =
       type === 'local' ? 'host' : type === 'broadcast' ? 'link' : type === 'unicast' && spec.gateway === undefined ? 'link' : 'global';
     const scope = spec.scope ?? defaultScope;
     let dev = spec.dev;
@@ -213,7 +213,7 @@ export class Fib {
   }
 
   /** `fib_check_nh_v4_gw`: the device the gateway is reached through. */
-  private checkGateway(gw: Ipv4, spec: RouteSpec, scope: Scope, tableId: number): IprouteResult<NetDevice> {
+  private checkGateway(gw: Ipv4, spec: RouteSpec, scope: RouteScope, tableId: number): IprouteResult<NetDevice> {
     if (spec.onlink === true) {
       if (scopeValue(scope) >= SCOPE_VALUE.link) return extackError('EINVAL', 'Nexthop has invalid scope');
       if (spec.dev === undefined) return IPROUTE_ERRORS.onlinkNeedsDevice();

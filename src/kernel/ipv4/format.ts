@@ -16,7 +16,7 @@ import { formatIpv4, formatMac, type Ipv4 } from '../../packet/index.js';
 import type { NetDevice } from '../device.js';
 import type { IfAddr } from './addresses.js';
 import type { NeighEntry } from './neighbour.js';
-import { tableName } from './route-lookup.js';
+import { routeTableName } from './route-lookup.js';
 import type { Route } from './route-table.js';
 
 export interface RouteFormatOptions {
@@ -36,7 +36,7 @@ export function formatRoute(r: Route, opts: RouteFormatOptions = {}): string {
   w.push(dstText(r.dst, r.prefix));
   if (r.gateway !== undefined) w.push('via', formatIpv4(r.gateway));
   if (r.dev !== undefined) w.push('dev', r.dev.name);
-  if (opts.showTable === true && r.table !== 254) w.push('table', tableName(r.table));
+  if (opts.showTable === true && r.table !== 254) w.push('table', routeTableName(r.table));
   if (r.proto !== 'boot') w.push('proto', r.proto);
   if (r.scope !== 'global') w.push('scope', r.scope);
   if (r.src !== undefined) w.push('src', formatIpv4(r.src));

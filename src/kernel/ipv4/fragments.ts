@@ -30,7 +30,7 @@ export type DefragResult =
   | { readonly kind: 'queued' }
   | { readonly kind: 'invalid'; readonly why: string };
 
-export class Reassembly {
+export class FragmentQueues {
   private readonly queues = new Map<string, FragQueue>();
   /** Called when a queue times out holding its first fragment (for ICMP 11/1). */
   onExpire: (first: { skb: Skb; ip: Ipv4Repr; dev: NetDevice }) => void = () => undefined;

@@ -25,8 +25,8 @@ import type { Skb } from '../skb.js';
 import { ipForward } from './forward.js';
 import { icmpName, planEchoReply } from './icmp.js';
 import { sendIcmpError, sendIcmpPlan } from './output.js';
-import { routeInput, routeTraceDetail, type InputDecision } from './route-lookup.js';
-import { SOCKETS_EXT_KEY, ipv4Of, type DeliveryResult, type Ipv4State, type SocketDelivery } from './state.js';
+import { routeInput, routeTraceDetail, type RouteInputDecision } from './route-lookup.js';
+import { IPV4_SOCKETS_EXT_KEY, ipv4Of, type DeliveryResult, type Ipv4State, type SocketDelivery } from './state.js';
 
 /** `ip_rcv`: the handler registered for EtherType 0x0800. */
 export function ipRcv(skb: Skb, dev: NetDevice): void {
@@ -67,7 +67,7 @@ export function ipRcv(skb: Skb, dev: NetDevice): void {
   }
 }
 
-function traceInput(st: Ipv4State, skb: Skb, ip: Ipv4Repr, dev: NetDevice, d: InputDecision): void {
+function traceInput(st: Ipv4State, skb: Skb, ip: Ipv4Repr, dev: NetDevice, d: RouteInputDecision): void {
   const base = { stage: 'input', src: formatIpv4(ip.src), dst: formatIpv4(ip.dst), iif: dev.name };
   switch (d.kind) {
     case 'local':
@@ -139,7 +139,7 @@ function ipLocalDeliver(st: Ipv4State, skb: Skb, received: Ipv4Repr, dev: NetDev
 function deliverToTransport(st: Ipv4State, skb: Skb, ip: Ipv4Repr, dev: NetDevice): DeliveryResult {
   const handler = st.l4.get(ip.protocol);
   if (handler !== undefined) return handler(skb, ip, dev);
-  const sockets = st.ns.ext.get(SOCKETS_EXT_KEY) as SocketDelivery | undefined;
+  const sockets = st.ns.ext.get(IPV4_SOCKETS_EXT_KEY) as SocketDelivery | undefined;
   if (sockets !== undefined && typeof sockets.deliver === 'function') return sockets.deliver(skb, ip, dev);
   return 'no-socket';
 }

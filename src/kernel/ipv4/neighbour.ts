@@ -45,7 +45,7 @@ export const NEIGH_PARMS = {
 } as const;
 
 /** A packet waiting for its next hop's MAC. */
-export interface PendingPacket {
+export interface NeighPendingPacket {
   readonly skb: Skb;
   /** The packet's IPv4 source: `arp_solicit` announces it when it is local. */
   readonly src: Ipv4;
@@ -65,7 +65,7 @@ export interface NeighEntry {
   confirmed: Instant;
   updated: Instant;
   used: Instant;
-  queue: PendingPacket[];
+  queue: NeighPendingPacket[];
   /** Packet id the table's own trace records are filed under (the last packet to use the entry). */
   lastPacketId: number;
 }
@@ -76,7 +76,7 @@ export type NeighOutput =
   | { readonly kind: 'queued'; readonly state: 'incomplete' };
 
 /** A request the table wants sent (`neigh->ops->solicit`): unicast to `unicast`, else broadcast. */
-export interface Solicitation {
+export interface NeighSolicitation {
   readonly entry: NeighEntry;
   readonly unicast: Mac | undefined;
   /** The source of the newest queued packet (`skb_peek_tail(&neigh->arp_queue)`). */
@@ -86,7 +86,7 @@ export interface Solicitation {
 const VALID: ReadonlySet<NudState> = new Set(['permanent', 'noarp', 'reachable', 'probe', 'stale', 'delay']);
 const CONNECTED: ReadonlySet<NudState> = new Set(['permanent', 'noarp', 'reachable']);
 
-export function isValidState(s: NudState): boolean {
+export function isNudValid(s: NudState): boolean {
   return VALID.has(s);
 }
 
@@ -96,7 +96,7 @@ export class NeighbourTable {
   private readonly proxies = new Map<NetDevice, Set<Ipv4>>();
   private readonly reach = new Map<NetDevice, { value: number; drawnAt: Instant }>();
   /** Set by `stack.ts`: sends the ARP request (`arp_solicit`). */
-  solicit: (s: Solicitation) => void = () => undefined;
+  solicit: (s: NeighSolicitation) => void = () => undefined;
 
   constructor(
     private readonly ns: NetNamespace,
@@ -122,7 +122,7 @@ export class NeighbourTable {
   }
 
   /** `neigh_output` / `neigh_resolve_output` for one packet to next hop `ip` on `dev`. */
-  output(dev: NetDevice, ip: Ipv4, pending: PendingPacket): NeighOutput {
+  output(dev: NetDevice, ip: Ipv4, pending: NeighPendingPacket): NeighOutput {
     let e = this.get(dev, ip);
     if (e === undefined) e = this.create(dev, ip);
     e.used = this.now;
@@ -356,7 +356,7 @@ export class NeighbourTable {
     this.solicit({ entry: e, unicast, srcHint: last?.src });
   }
 
-  private enqueue(e: NeighEntry, p: PendingPacket): void {
+  private enqueue(e: NeighEntry, p: NeighPendingPacket): void {
     while (e.queue.length >= NEIGH_PARMS.unresQlen) {
       const old = e.queue.shift()!;
       this.ns.drop(old.skb, e.dev, 'queue-full', { neighbour: formatIpv4(e.ip) });

@@ -28,8 +28,8 @@ import type { NetNamespace } from '../netns.js';
 import { cloneSkb, newSkb, type Skb } from '../skb.js';
 import type { IprouteErrno } from './errors.js';
 import { icmpName, planIcmpError, type IcmpErrorKind, type IcmpPlan } from './icmp.js';
-import type { PendingPacket } from './neighbour.js';
-import { routeOutput, routeTraceDetail, type OutputDecision } from './route-lookup.js';
+import type { NeighPendingPacket } from './neighbour.js';
+import { routeOutput, routeTraceDetail, type RouteOutputDecision } from './route-lookup.js';
 import { ipv4Of, type Ipv4State } from './state.js';
 
 export interface IpOutputRequest {
@@ -121,7 +121,7 @@ export function ipOutput(ns: NetNamespace, req: IpOutputRequest, onError?: (errn
   const verdict = ns.netfilter.hook(skb, { hook: 'OUTPUT', inDev: undefined, outDev: decision.dev });
   if (verdict === 'drop') return failWith('EPERM');
   if (verdict === 'stolen') return { ok: true, packetId, src: decision.src, dev: decision.dev };
-  let route: OutputDecision = decision;
+  let route: RouteOutputDecision = decision;
   const after = skb.frame.payload;
   if (after.kind === 'ipv4' && (after.dst !== ip.dst || after.src !== ip.src || skb.mark !== mark)) {
     // ip_route_me_harder: a DNAT, SNAT or MARK in OUTPUT chooses the route again.
@@ -139,7 +139,7 @@ export function ipOutput(ns: NetNamespace, req: IpOutputRequest, onError?: (errn
   return { ok: true, packetId, src: decision.src, dev: decision.dev };
 }
 
-function routeMtu(d: OutputDecision & { ok: true }): number {
+function routeMtu(d: RouteOutputDecision & { ok: true }): number {
   return d.route?.mtu ?? d.dev.mtu;
 }
 
@@ -188,7 +188,7 @@ function neighOutput(st: Ipv4State, skb: Skb, ip: Ipv4Repr, dev: NetDevice, next
     xmit(skb, dev, direct);
     return;
   }
-  const pending: PendingPacket = {
+  const pending: NeighPendingPacket = {
     skb,
     src: ip.src,
     send: mac => xmit(skb, dev, mac),

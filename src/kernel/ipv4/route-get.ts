@@ -19,7 +19,7 @@ import { formatIpv4, type Ipv4 } from '../../packet/index.js';
 import type { NetDevice } from '../device.js';
 import type { NetNamespace } from '../netns.js';
 import { IPROUTE_ERRORS, iprouteOk, rtnetlinkError, type IprouteErrno, type IprouteError, type IprouteResult } from './errors.js';
-import { routeInput, routeOutput, tableName } from './route-lookup.js';
+import { routeInput, routeOutput, routeTableName } from './route-lookup.js';
 import type { Route } from './route-table.js';
 import { ipv4Of } from './state.js';
 
@@ -79,7 +79,7 @@ export function formatRouteGet(r: RouteGetResult): string {
   if (r.iif !== undefined && r.src !== undefined) words.push('from', formatIpv4(r.src));
   if (r.gateway !== undefined) words.push('via', formatIpv4(r.gateway));
   words.push('dev', r.dev.name);
-  if (r.route !== undefined && r.route.table !== 254 && r.route.table !== 255) words.push('table', tableName(r.route.table));
+  if (r.route !== undefined && r.route.table !== 254 && r.route.table !== 255) words.push('table', routeTableName(r.route.table));
   if (r.iif === undefined && r.src !== undefined) words.push('src', formatIpv4(r.src));
   if (r.mark !== 0) words.push('mark', `0x${r.mark.toString(16)}`);
   if (r.iif === undefined) words.push('uid', '0');

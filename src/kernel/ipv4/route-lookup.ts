@@ -28,14 +28,14 @@ import type { NetDevice } from '../device.js';
 import type { IprouteErrno } from './errors.js';
 import type { FibResult } from './fib.js';
 import type { Route } from './route-table.js';
-import type { Rule } from './rules.js';
+import type { FibRule } from './rules.js';
 import { SCOPE_VALUE, scopeValue } from './scope.js';
 import { selectSourceAddress } from './source-select.js';
 import type { Ipv4State } from './state.js';
 
-export type InputDecision =
-  | { readonly kind: 'local'; readonly route: Route | undefined; readonly rule: Rule | undefined; readonly broadcast: boolean }
-  | { readonly kind: 'forward'; readonly route: Route; readonly rule: Rule; readonly dev: NetDevice; readonly nexthop: Ipv4 }
+export type RouteInputDecision =
+  | { readonly kind: 'local'; readonly route: Route | undefined; readonly rule: FibRule | undefined; readonly broadcast: boolean }
+  | { readonly kind: 'forward'; readonly route: Route; readonly rule: FibRule; readonly dev: NetDevice; readonly nexthop: Ipv4 }
   | {
       readonly kind: 'reject';
       readonly reason: DropReason;
@@ -47,7 +47,7 @@ export type InputDecision =
       readonly route: Route | undefined;
     };
 
-export interface InputFlow {
+export interface RouteInputFlow {
   readonly src: Ipv4;
   readonly dst: Ipv4;
   readonly inDev: NetDevice;
@@ -60,12 +60,12 @@ function zeronet(ip: Ipv4): boolean {
   return ip >>> 24 === 0;
 }
 
-function reject(reason: DropReason, detail: string, errno: IprouteErrno, icmpCode?: number, route?: Route): InputDecision {
+function reject(reason: DropReason, detail: string, errno: IprouteErrno, icmpCode?: number, route?: Route): RouteInputDecision {
   return { kind: 'reject', reason, detail, icmpCode, errno, route };
 }
 
 /** `fib_validate_source`: undefined when the source is acceptable, else why not. */
-export function validateSource(st: Ipv4State, src: Ipv4, dst: Ipv4, inDev: NetDevice, oif: NetDevice | undefined): InputDecision | undefined {
+export function validateSource(st: Ipv4State, src: Ipv4, dst: Ipv4, inDev: NetDevice, oif: NetDevice | undefined): RouteInputDecision | undefined {
   const sysctl = st.ns.sysctl;
   const rpf = sysctl.conf(inDev.name, 'rp_filter');
   const acceptLocal = sysctl.conf(inDev.name, 'accept_local') !== 0;
@@ -88,7 +88,7 @@ export function validateSource(st: Ipv4State, src: Ipv4, dst: Ipv4, inDev: NetDe
 }
 
 /** `ip_route_input_noref`: the decision for a packet received on `inDev`. */
-export function routeInput(st: Ipv4State, flow: InputFlow): InputDecision {
+export function routeInput(st: Ipv4State, flow: RouteInputFlow): RouteInputDecision {
   const { src, dst, inDev, mark } = flow;
   if (isMulticastIpv4(dst)) return reject('not-for-us', 'multicast destination, no group joined', 'EINVAL');
   if (inDev.kind === 'loopback') {
@@ -114,7 +114,7 @@ export function routeInput(st: Ipv4State, flow: InputFlow): InputDecision {
   return fromFailedOrUnicast(st, res, flow);
 }
 
-function fromFailedOrUnicast(st: Ipv4State, res: FibResult, flow: InputFlow): InputDecision {
+function fromFailedOrUnicast(st: Ipv4State, res: FibResult, flow: RouteInputFlow): RouteInputDecision {
   const forwarding = st.ns.sysctl.conf(flow.inDev.name, 'forwarding') !== 0;
   if (!res.ok) {
     const route = res.route;
@@ -135,7 +135,7 @@ function fromFailedOrUnicast(st: Ipv4State, res: FibResult, flow: InputFlow): In
   return { kind: 'forward', route, rule: res.rule, dev: route.dev, nexthop: route.gateway ?? flow.dst };
 }
 
-function brdInput(st: Ipv4State, flow: InputFlow): InputDecision {
+function brdInput(st: Ipv4State, flow: RouteInputFlow): RouteInputDecision {
   if (flow.src !== 0) {
     const bad = validateSource(st, flow.src, 0, flow.inDev, undefined);
     if (bad !== undefined) return bad;
@@ -143,7 +143,7 @@ function brdInput(st: Ipv4State, flow: InputFlow): InputDecision {
   return { kind: 'local', route: undefined, rule: undefined, broadcast: true };
 }
 
-export interface OutputFlow {
+export interface RouteOutputFlow {
   readonly dst: Ipv4;
   readonly src?: Ipv4 | undefined;
   readonly oif?: NetDevice | undefined;
@@ -152,12 +152,12 @@ export interface OutputFlow {
   readonly anySrc?: boolean;
 }
 
-export type OutputDecision =
+export type RouteOutputDecision =
   | {
       readonly ok: true;
       readonly type: 'unicast' | 'local' | 'broadcast';
       readonly route: Route | undefined;
-      readonly rule: Rule | undefined;
+      readonly rule: FibRule | undefined;
       /** The egress device: `lo` for local destinations. */
       readonly dev: NetDevice;
       readonly dst: Ipv4;
@@ -168,7 +168,7 @@ export type OutputDecision =
   | { readonly ok: false; readonly errno: IprouteErrno; readonly route: Route | undefined };
 
 /** `ip_route_output_key`: route, egress device and source for a locally generated packet. */
-export function routeOutput(st: Ipv4State, flow: OutputFlow): OutputDecision {
+export function routeOutput(st: Ipv4State, flow: RouteOutputFlow): RouteOutputDecision {
   const ns = st.ns;
   let src = flow.src ?? 0;
   let dst = flow.dst;
@@ -208,6 +208,10 @@ export function routeOutput(st: Ipv4State, flow: OutputFlow): OutputDecision {
   }
   const dev = route.dev!;
   if (src === 0) src = route.src ?? selectSourceAddress(ns, st.addrs, dev, route.gateway ?? 0, scopeValue(route.scope));
+  // __mkroute_output: a 127/8 source leaves only through lo, unless route_localnet on the device.
+  if (isLoopbackIpv4(src) && dev.kind !== 'loopback' && ns.sysctl.conf(dev.name, 'route_localnet') === 0) {
+    return { ok: false, errno: 'EINVAL', route };
+  }
   const type = route.type === 'broadcast' || dst === IPV4_BROADCAST ? 'broadcast' : 'unicast';
   return { ok: true, type, route, rule: res.rule, dev, dst, src, gateway: route.gateway, nexthop: route.gateway ?? dst };
 }
@@ -221,12 +225,12 @@ export function loopbackOf(st: Ipv4State): NetDevice | undefined {
 }
 
 /** The structured detail of a route record: matched prefix, table, gateway, device, source. */
-export function routeTraceDetail(route: Route | undefined, rule: Rule | undefined): Record<string, string | number | null> {
+export function routeTraceDetail(route: Route | undefined, rule: FibRule | undefined): Record<string, string | number | null> {
   if (route === undefined) return { prefix: null, table: null, gateway: null, dev: null, rule: rule?.priority ?? null };
   return {
     prefix: `${formatIpv4(route.dst)}/${route.prefix}`,
     type: route.type,
-    table: tableName(route.table),
+    table: routeTableName(route.table),
     gateway: route.gateway === undefined ? null : formatIpv4(route.gateway),
     dev: route.dev?.name ?? null,
     rule: rule?.priority ?? null,
@@ -234,7 +238,7 @@ export function routeTraceDetail(route: Route | undefined, rule: Rule | undefine
 }
 
 /** iproute2's names of the reserved tables (`/etc/iproute2/rt_tables`). */
-export function tableName(id: number): string {
+export function routeTableName(id: number): string {
   switch (id) {
     case 255:
       return 'local';

@@ -19,7 +19,7 @@
  */
 import { maskOf, type Ipv4 } from '../../packet/index.js';
 import type { NetDevice } from '../device.js';
-import { scopeValue, type Scope } from './scope.js';
+import { scopeValue, type RouteScope } from './scope.js';
 
 export type RouteType = 'unicast' | 'local' | 'broadcast' | 'blackhole' | 'unreachable' | 'prohibit' | 'throw';
 
@@ -37,7 +37,7 @@ export interface Route {
   readonly gateway: Ipv4 | undefined;
   readonly metric: number;
   readonly proto: RouteProto;
-  readonly scope: Scope;
+  readonly scope: RouteScope;
   /** `src` (prefsrc): the source address preferred for packets using this route. */
   readonly src: Ipv4 | undefined;
   readonly onlink: boolean;
@@ -51,16 +51,16 @@ export function isErrorType(type: RouteType): boolean {
 }
 
 /** The flow keys a table lookup filters on. */
-export interface TableFlow {
+export interface RouteTableFlow {
   /** `flowi4_scope` as a number: routes with a narrower scope are skipped. */
   readonly scope: number;
   /** `flowi4_oif`: only routes whose next hop uses this device. */
   readonly oif?: NetDevice | undefined;
 }
 
-export type InsertMode = 'excl' | 'append' | 'replace' | 'prepend';
+export type RouteInsertMode = 'excl' | 'append' | 'replace' | 'prepend';
 
-export type InsertResult = { readonly kind: 'inserted' } | { readonly kind: 'replaced'; readonly old: Route } | { readonly kind: 'exists' };
+export type RouteInsertResult = { readonly kind: 'inserted' } | { readonly kind: 'replaced'; readonly old: Route } | { readonly kind: 'exists' };
 
 /** Same route in every attribute the kernel compares for an exact duplicate (`fib_find_info`). */
 export function sameRoute(a: Route, b: Route): boolean {
@@ -99,7 +99,7 @@ export class RouteTable {
   }
 
   /** `fib_table_lookup`: the first usable route of the longest matching prefix. */
-  lookup(dst: Ipv4, flow: TableFlow): Route | undefined {
+  lookup(dst: Ipv4, flow: RouteTableFlow): Route | undefined {
     for (const len of this.lengths) {
       const routes = this.buckets[len]!.get((dst & maskOf(len)) >>> 0);
       if (routes === undefined) continue;
@@ -118,7 +118,7 @@ export class RouteTable {
     return this.buckets[prefix]!.get((dst & maskOf(prefix)) >>> 0) ?? [];
   }
 
-  insert(route: Route, mode: InsertMode): InsertResult {
+  insert(route: Route, mode: RouteInsertMode): RouteInsertResult {
     const bucket = this.buckets[route.prefix]!;
     let routes = bucket.get(route.dst);
     if (routes === undefined) {

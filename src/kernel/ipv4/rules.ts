@@ -19,9 +19,9 @@ export const RT_TABLE_LOCAL = 255;
 export const RT_TABLE_MAIN = 254;
 export const RT_TABLE_DEFAULT = 253;
 
-export type RuleAction = 'lookup' | 'blackhole' | 'unreachable' | 'prohibit';
+export type FibRuleAction = 'lookup' | 'blackhole' | 'unreachable' | 'prohibit';
 
-export interface Rule {
+export interface FibRule {
   readonly priority: number;
   readonly from: Cidr | undefined;
   readonly to: Cidr | undefined;
@@ -31,12 +31,12 @@ export interface Rule {
   readonly fwmark: number | undefined;
   readonly fwmask: number;
   readonly not: boolean;
-  readonly action: RuleAction;
+  readonly action: FibRuleAction;
   /** The table for `lookup`. */
   readonly table: number;
 }
 
-export interface RuleSpec {
+export interface FibRuleSpec {
   readonly priority?: number;
   readonly from?: Cidr;
   readonly to?: Cidr;
@@ -45,12 +45,12 @@ export interface RuleSpec {
   readonly fwmark?: number;
   readonly fwmask?: number;
   readonly not?: boolean;
-  readonly action?: RuleAction;
+  readonly action?: FibRuleAction;
   readonly table?: number;
 }
 
 /** What a rule is matched against (`struct flowi4`). */
-export interface RuleFlow {
+export interface FibRuleFlow {
   readonly src: Ipv4;
   readonly dst: Ipv4;
   /** The input device name; `lo` for locally generated packets (`LOOPBACK_IFINDEX`). */
@@ -59,7 +59,7 @@ export interface RuleFlow {
   readonly mark: number;
 }
 
-function makeRule(spec: RuleSpec, priority: number): Rule {
+function makeRule(spec: FibRuleSpec, priority: number): FibRule {
   return {
     priority,
     from: spec.from,
@@ -78,7 +78,7 @@ function cidrEqual(a: Cidr | undefined, b: Cidr | undefined): boolean {
   return a === b || (a !== undefined && b !== undefined && a.prefix === b.prefix && cidrContains(a, b.address));
 }
 
-function sameSelectors(a: Rule, b: Rule): boolean {
+function sameSelectors(a: FibRule, b: FibRule): boolean {
   return (
     cidrEqual(a.from, b.from) &&
     cidrEqual(a.to, b.to) &&
@@ -93,7 +93,7 @@ function sameSelectors(a: Rule, b: Rule): boolean {
 }
 
 /** `fib4_rule_match` plus the generic part of `fib_rule_match`, with `not` inverting the result. */
-export function ruleMatches(rule: Rule, flow: RuleFlow): boolean {
+export function fibRuleMatches(rule: FibRule, flow: FibRuleFlow): boolean {
   let m = true;
   if (rule.iif !== undefined && rule.iif !== flow.iif) m = false;
   else if (rule.oif !== undefined && rule.oif !== flow.oif) m = false;
@@ -103,15 +103,15 @@ export function ruleMatches(rule: Rule, flow: RuleFlow): boolean {
   return rule.not ? !m : m;
 }
 
-export class RuleList {
-  private rules: Rule[] = [
+export class FibRuleList {
+  private rules: FibRule[] = [
     makeRule({ table: RT_TABLE_LOCAL }, 0),
     makeRule({ table: RT_TABLE_MAIN }, 32766),
     makeRule({ table: RT_TABLE_DEFAULT }, 32767),
   ];
 
   /** In evaluation order. */
-  list(): readonly Rule[] {
+  list(): readonly FibRule[] {
     return this.rules;
   }
 
@@ -121,7 +121,7 @@ export class RuleList {
   }
 
   /** `ip rule add ...`. */
-  ruleAdd(spec: RuleSpec): IprouteResult<Rule> {
+  ruleAdd(spec: FibRuleSpec): IprouteResult<FibRule> {
     const priority = spec.priority ?? this.defaultPriority();
     const rule = makeRule(spec, priority);
     if (this.rules.some(r => r.priority === priority && sameSelectors(r, rule))) return IPROUTE_ERRORS.ruleExists();
@@ -140,7 +140,7 @@ export class RuleList {
    * `ip rule del ...`: the first rule matching every attribute given (a missing one matches
    * anything, as `fib_nl_delrule` treats absent attributes).
    */
-  ruleDel(spec: RuleSpec): IprouteResult {
+  ruleDel(spec: FibRuleSpec): IprouteResult {
     const i = this.rules.findIndex(
       r =>
         (spec.priority === undefined || r.priority === spec.priority) &&

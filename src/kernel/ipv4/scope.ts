@@ -9,9 +9,9 @@
  * Leaves out: numeric scopes other than the five named ones.
  */
 
-export type Scope = 'global' | 'site' | 'link' | 'host' | 'nowhere';
+export type RouteScope = 'global' | 'site' | 'link' | 'host' | 'nowhere';
 
-export const SCOPE_VALUE: Readonly<Record<Scope, number>> = {
+export const SCOPE_VALUE: Readonly<Record<RouteScope, number>> = {
   global: 0,
   site: 200,
   link: 253,
@@ -19,12 +19,12 @@ export const SCOPE_VALUE: Readonly<Record<Scope, number>> = {
   nowhere: 255,
 };
 
-export function scopeValue(scope: Scope): number {
+export function scopeValue(scope: RouteScope): number {
   return SCOPE_VALUE[scope];
 }
 
 /** Parses iproute2's scope words (`global`, `universe`, `site`, `link`, `host`, `nowhere`). */
-export function parseScope(text: string): Scope | undefined {
+export function parseRouteScope(text: string): RouteScope | undefined {
   switch (text) {
     case 'global':
     case 'universe':

@@ -23,13 +23,13 @@ import { AddressRoutes } from './address-routes.js';
 import { AddressTable, type AddrAddOptions, type AddressChange, type IfAddr } from './addresses.js';
 import type { IprouteResult } from './errors.js';
 import { Fib, type RouteSpec } from './fib.js';
-import { Reassembly } from './fragments.js';
+import { FragmentQueues } from './fragments.js';
 import { IcmpRateLimiter } from './icmp.js';
 import { NeighbourTable } from './neighbour.js';
 import type { Route } from './route-table.js';
 import { loopbackOf } from './route-lookup.js';
-import type { RuleSpec, Rule } from './rules.js';
-import type { Scope } from './scope.js';
+import type { FibRuleSpec, FibRule } from './rules.js';
+import type { RouteScope } from './scope.js';
 
 /**
  * What a transport handler did with a datagram delivered to this host: taken by a socket; no
@@ -46,14 +46,14 @@ export interface SocketDelivery {
   deliver(skb: Skb, ip: Ipv4Repr, dev: NetDevice): DeliveryResult;
 }
 
-export const SOCKETS_EXT_KEY = 'sockets';
+export const IPV4_SOCKETS_EXT_KEY = 'sockets';
 
 export class Ipv4State implements Ipv4DeviceSeam {
   readonly ns: NetNamespace;
   readonly addrs: AddressTable;
   readonly fib: Fib;
   readonly neigh: NeighbourTable;
-  readonly reassembly: Reassembly;
+  readonly reassembly: FragmentQueues;
   readonly icmpLimiter = new IcmpRateLimiter();
   /** `inet_protos`: transport handlers by IP protocol number (`inet_add_protocol`). */
   readonly l4 = new Map<number, L4Handler>();
@@ -65,7 +65,7 @@ export class Ipv4State implements Ipv4DeviceSeam {
     this.addrs = new AddressTable(dev => ns.sysctl.conf(dev.name, 'promote_secondaries') !== 0);
     this.fib = new Fib(ip => this.addrs.isLocal(ip));
     this.neigh = new NeighbourTable(ns, ns.host.world.rng.stream('neigh'));
-    this.reassembly = new Reassembly(ns);
+    this.reassembly = new FragmentQueues(ns);
     this.addrs.onChange(change => this.onAddressChange(change));
   }
 
@@ -86,7 +86,7 @@ export class Ipv4State implements Ipv4DeviceSeam {
     return this.addrs.addrDel(dev, address, prefix);
   }
 
-  addrFlush(dev: NetDevice, filter: { readonly scope?: Scope } = {}): number {
+  addrFlush(dev: NetDevice, filter: { readonly scope?: RouteScope } = {}): number {
     return this.addrs.addrFlush(dev, filter);
   }
 
@@ -102,11 +102,11 @@ export class Ipv4State implements Ipv4DeviceSeam {
     return this.fib.routeDel(spec);
   }
 
-  ruleAdd(spec: RuleSpec): IprouteResult<Rule> {
+  ruleAdd(spec: FibRuleSpec): IprouteResult<FibRule> {
     return this.fib.rules.ruleAdd(spec);
   }
 
-  ruleDel(spec: RuleSpec): IprouteResult {
+  ruleDel(spec: FibRuleSpec): IprouteResult {
     return this.fib.rules.ruleDel(spec);
   }
 

@@ -107,6 +107,8 @@ export class TcpSocket {
   onClose: (() => void) | undefined = undefined;
 
   private unacked: SentSegment[] = [];
+  /** Written, not yet sent (waiting for the handshake). */
+  private readonly pendingData: Uint8Array[] = [];
   private finQueued = false;
   private finSent = false;
   private rtxTimer: EventId | undefined = undefined;
@@ -431,10 +433,10 @@ export class TcpSocket {
     }
     const finInOrder = fin && seqAdd(seg.seq, data.length) === this.rcvNxt;
     if (finInOrder) this.finArrives();
-    if ((delivered || finInOrder || segLen > 0) && this.state !== 'CLOSED' && this.lastAckSent !== this.rcvNxt) {
+    // Anything occupying sequence space is acknowledged, unless a reply written from a callback
+    // already carried the ACK; a duplicate or out-of-order segment gets a duplicate ACK.
+    if (segLen > 0 && this.state !== 'CLOSED' && (this.lastAckSent !== this.rcvNxt || (!delivered && !finInOrder))) {
       this.output(TCP_ACK, this.sndNxt, EMPTY);
-    } else if (segLen > 0 && !delivered && !finInOrder && this.state !== 'CLOSED') {
-      this.output(TCP_ACK, this.sndNxt, EMPTY); // duplicate or out-of-order: a duplicate ACK
     }
   }
 
@@ -497,7 +499,7 @@ export class TcpSocket {
           this.onConnect?.();
         }
         this.flush();
-        return this.state !== 'CLOSED';
+        return !this.isClosed();
       }
       case 'ESTABLISHED':
       case 'CLOSE_WAIT':
@@ -527,27 +529,23 @@ export class TcpSocket {
     }
   }
 
-  /** The peer's FIN, in order. */
+  /** The peer's FIN, in order: it takes one sequence number and moves the state on. */
   private finArrives(): void {
-    this.rcvNxt = seqAdd(this.rcvNxt, 1);
     switch (this.state) {
       case 'SYN_RECV':
       case 'ESTABLISHED':
+        this.rcvNxt = seqAdd(this.rcvNxt, 1);
         this.setState('CLOSE_WAIT');
-        this.output(TCP_ACK, this.sndNxt, EMPTY);
-        this.onEnd?.();
-        return;
+        break;
       case 'FIN_WAIT_1':
+        this.rcvNxt = seqAdd(this.rcvNxt, 1);
         if (this.finAcked()) this.enterTimeWait();
         else this.setState('CLOSING');
-        this.output(TCP_ACK, this.sndNxt, EMPTY);
-        this.onEnd?.();
-        return;
+        break;
       case 'FIN_WAIT_2':
+        this.rcvNxt = seqAdd(this.rcvNxt, 1);
         this.enterTimeWait();
-        this.output(TCP_ACK, this.sndNxt, EMPTY);
-        this.onEnd?.();
-        return;
+        break;
       case 'TIME_WAIT':
         this.enterTimeWait();
         return;
@@ -557,15 +555,14 @@ export class TcpSocket {
       case 'CLOSED':
       case 'LISTEN':
       case 'SYN_SENT':
-        // A retransmitted FIN: rcv_nxt already counted it.
-        this.rcvNxt = seqAdd(this.rcvNxt, -1);
+        // The FIN was counted already (or cannot come here): nothing changes.
         return;
     }
+    this.output(TCP_ACK, this.sndNxt, EMPTY);
+    this.onEnd?.();
   }
 
   // --- sending --------------------------------------------------------------------------
-
-  private readonly pendingData: Uint8Array[] = [];
 
   /** Sends queued data and a queued FIN, when the state allows. */
   private flush(): void {
@@ -718,10 +715,9 @@ export class TcpSocket {
 
   // --- endings --------------------------------------------------------------------------
 
-  /** The connection failed: report `errno`, then close without sending anything. */
+  /** The connection failed: close without sending anything, report `errno`, then `onClose`. */
   private fail(errno: Errno): void {
-    this.finish();
-    this.onError?.(errno);
+    this.finish(errno);
   }
 
   /** Forgets a passive child that never reached the application. */
@@ -731,19 +727,20 @@ export class TcpSocket {
     this.finish();
   }
 
-  /** Reaches CLOSED: timers stop, the table forgets the socket, `onClose` runs once. */
-  private finish(): void {
+  /** Reaches CLOSED: timers stop, the table forgets the socket, `onError` (if failed) and `onClose` run once. */
+  private finish(errno?: Errno): void {
     const wasOpen = !this.unregistered;
     this.cancelRetransmit();
     if (this.twTimer !== undefined) this.table.engine.cancel(this.twTimer);
     this.twTimer = undefined;
     this.setState('CLOSED');
     this.unacked = [];
-    if (wasOpen) {
-      this.unregistered = true;
-      this.table.unregister(this);
-      this.onClose?.();
-    }
+    this.pendingData.length = 0;
+    if (!wasOpen) return;
+    this.unregistered = true;
+    this.table.unregister(this);
+    if (errno !== undefined) this.onError?.(errno);
+    this.onClose?.();
   }
 
   private setState(next: TcpState): void {
@@ -751,6 +748,11 @@ export class TcpSocket {
     const ns = this.table.ns;
     if (ns.host.world.trace.enabled) ns.trace(0, undefined, 'socket', { action: 'state', socket: this.describe(), from: this.state, to: next });
     this.state = next;
+  }
+
+  /** Read through a method so control-flow narrowing does not assume callbacks left the state alone. */
+  private isClosed(): boolean {
+    return this.state === 'CLOSED';
   }
 
   private now(): number {

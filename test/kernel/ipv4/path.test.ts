@@ -70,6 +70,19 @@ describe('forwarding', () => {
     expect(t.r.drops.get('ttl-exceeded')).toBe(1);
   });
 
+  it('rate-limits time exceeded per destination: a burst of 6, then one per second', () => {
+    const t = routed();
+    const aSock = sink(t.a);
+    for (let i = 0; i < 10; i++) sent(ipOutput(t.a, { dst: ip('10.0.2.2'), payload: udp(1, 33434 + i, 'x'), ttl: 1 }));
+    t.world.engine.runUntil(SECOND / 2);
+    expect(aSock).toHaveLength(6);
+    t.world.engine.runUntil(SECOND + SECOND / 2);
+    for (let i = 0; i < 3; i++) sent(ipOutput(t.a, { dst: ip('10.0.2.2'), payload: udp(1, 33500 + i, 'x'), ttl: 1 }));
+    t.world.engine.runUntil(2 * SECOND);
+    expect(aSock).toHaveLength(7);
+    expect(records(t.world, 'icmp').filter(r => r['action'] === 'rate-limited')).toHaveLength(6);
+  });
+
   it('answers DF packets over the next-hop MTU with frag-needed carrying that MTU', () => {
     const t = routed({ bMtu: 1000 });
     const aSock = sink(t.a);
