@@ -305,7 +305,7 @@ function getAddress(data: PoolData, bitmap: Bitmap, preferred: Ipv4 | undefined,
   } else if (data.range === undefined) {
     r = bitmap.setAny(serial);
   } else {
-    r = bitmap.setAnyInRange(data.range.start, Math.min(data.range.end + 1, bitmap.bits - 1), serial);
+    r = bitmap.setAnyInRange(data.range.start, data.range.end, serial);
   }
   if (r.ok) return ok(r.value);
   switch (r.error.code) {

@@ -142,7 +142,7 @@ export function parseInterface(arg: string): ParsedIface {
 }
 
 /** `xtables_parse_port`: a number 0..65535 or a service name. */
-export function parsePort(text: string, proto: string): number {
+export function parsePort(text: string, _proto: string): number {
   const n = strtoul(text, 0, 0xffff);
   if (n !== undefined) return n;
   const byName = serviceByName(text);
