@@ -63,7 +63,7 @@ export class PredefinedPools implements Iterable<Cidr> {
     this.length = last === undefined ? 0 : last.first + last.count;
   }
 
-  /** @internal Built by `splitNetworks` from already validated entries. */
+  /** A list from already validated parts (IPv4, base.prefix <= size <= 32); user input goes through `splitNetworks`. */
   static fromSegments(parts: readonly { readonly base: Cidr; readonly size: number }[]): PredefinedPools {
     const segments: Segment[] = [];
     let first = 0;

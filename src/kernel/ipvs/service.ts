@@ -133,6 +133,10 @@ export interface ServiceParams {
 }
 
 export class VirtualService implements ServiceKey {
+  readonly fwmark: number;
+  readonly protocol: number;
+  readonly addr: Ipv4;
+  readonly port: number;
   /** Destinations, head first (reverse insertion order). */
   readonly dests: RealServer[] = [];
   schedName: SchedulerName;
@@ -160,11 +164,6 @@ export class VirtualService implements ServiceKey {
     this.netmask = p.netmask;
     this.stats = new IpvsStats(epoch, now);
   }
-
-  readonly fwmark: number;
-  readonly protocol: number;
-  readonly addr: Ipv4;
-  readonly port: number;
 
   get persistent(): boolean {
     return (this.flags & SVC_F_PERSISTENT) !== 0;
