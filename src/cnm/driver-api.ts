@@ -55,6 +55,11 @@ export interface JoinInfo {
   srcName: string | undefined;
   dstPrefix: string | undefined;
   gateway: Ipv4 | undefined;
+  /**
+   * `SetGatewayIPv6`. IPv6 is not programmed anywhere; the core only counts it when it orders a
+   * sandbox's endpoints (an IPv6 gateway outranks an IPv4 one, libnetwork `sandbox.go` `Less`).
+   */
+  gatewayIPv6?: string;
   staticRoutes: { readonly destination: Cidr; readonly nextHop: Ipv4 | undefined }[];
   disableGatewayService: boolean;
 }

@@ -14,3 +14,8 @@ export * from './ipv4/index.js';
 export * from './devices/index.js';
 export * from './underlay/index.js';
 export * from './stack.js';
+export * from './sockets/index.js';
+export * from './programs/index.js';
+export * from './conntrack/index.js';
+export * from './nfhooks/index.js';
+export { runIptables, runIptablesSave, type IptablesContext, type XtOutput } from './netfilter/index.js';

@@ -92,7 +92,7 @@ export class OslSandbox {
       dstName = `${dstPrefix}${n}`;
     }
     const hostNs = this.host.rootNs;
-    const dev = hostNs.device(srcName) ?? (this.isDefault ? undefined : this.ns.device(srcName));
+    const dev = hostNs.device(srcName);
     if (dev === undefined) return system(`failed to get link by name "${srcName}": Link not found`);
     if (!this.isDefault && dev.netns !== this.ns) {
       const moved = linkSetNs(dev, this.ns);
@@ -144,7 +144,8 @@ export class OslSandbox {
     const i = this.interfaces.indexOf(iface);
     if (i !== -1) this.interfaces.splice(i, 1);
     if (iface.device.netns !== this.ns) return;
-    if (ipv4Of(this.ns).addrFlush(iface.device) >= 0 && !this.isDefault) this.#putBack(iface.device, iface.srcName);
+    if (this.isDefault) linkSetDown(this.ns, iface.device);
+    else this.#putBack(iface.device, iface.srcName);
   }
 
   /** `SetGateway`: a default route through the interface that reaches `gw` directly. */

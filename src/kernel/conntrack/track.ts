@@ -313,8 +313,12 @@ export function conntrackConfirm(table: ConntrackTable, skb: Skb): ConfirmResult
  */
 export function ctAttachFrom(cause: Skb): CtRef | undefined {
   const ct = ctOf(cause);
-  if (!(ct instanceof CtRef)) return undefined;
-  return new CtRef(ct.entry, ct.dir === 'original' ? 'related-reply' : 'related');
+  return ct instanceof CtRef ? relatedAnswer(ct) : undefined;
+}
+
+/** "This ICMP is in reverse direction to the packet which caused it" (`nf_conntrack_attach`). */
+export function relatedAnswer(ref: CtRef): CtRef {
+  return new CtRef(ref.entry, ref.dir === 'original' ? 'related-reply' : 'related');
 }
 
 /** Marks a packet untracked (`-j CT --notrack` / `NOTRACK` in raw). */

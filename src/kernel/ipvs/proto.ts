@@ -23,7 +23,7 @@ const S = { NO: 0, ES: 1, SS: 2, SR: 3, FW: 4, TW: 5, CL: 6, CW: 7, LA: 8, LI: 9
 export const TCP_TIMEOUTS_S: readonly number[] = [2, 900, 120, 60, 120, 120, 10, 60, 30, 120, 120];
 export const UDP_TIMEOUT_S = 300;
 
-const { NO: sNO, ES: sES, SS: sSS, SR: sSR, FW: sFW, TW: sTW, CL: sCL, CW: sCW, LA: sLA, LI: sLI, SA: sSA } = S;
+const { ES: sES, SS: sSS, SR: sSR, FW: sFW, TW: sTW, CL: sCL, CW: sCW, LA: sLA, LI: sLI } = S;
 
 /** `tcp_states`: [direction][syn, fin, ack, rst][current state] -> next state. */
 const TCP_TABLE: readonly (readonly (readonly number[])[])[] = [

@@ -81,6 +81,11 @@ export class IpvsState {
   readonly epoch: number;
   readonly schedOptions: SchedulerOptions;
   private readonly services = new Map<string, VirtualService>();
+  /**
+   * `ip_vs_register_hooks`, called when the first service is added (kernel 5.7+ registers the
+   * netfilter hooks only while services exist); set by module.ts.
+   */
+  onFirstService: (() => void) | undefined = undefined;
 
   constructor(ns: NetNamespace, clock: IpvsClock, schedOptions: SchedulerOptions = {}) {
     this.ns = ns;
@@ -132,6 +137,7 @@ export class IpvsState {
     const now = this.clock.now;
     const svc = new VirtualService(spec, serviceParams(spec, spec.schedName), this.schedOptions, this.epoch, now);
     this.services.set(keyText, svc);
+    if (this.services.size === 1) this.onFirstService?.();
     return ok(svc);
   }
 
@@ -224,10 +230,8 @@ function checkDest(spec: DestSpec): IpvsErrno | undefined {
   return undefined;
 }
 
-/** The IPVS state of `ns`, created on first use (module load on the first ipvsadm call). */
-export function ipvsOf(ns: NetNamespace): IpvsState {
-  const existing = ns.ext.get(IPVS_EXT_KEY);
-  if (existing instanceof IpvsState) return existing;
+/** A new IPVS state in `ns` (see `ipvsOf` in module.ts for the first-use entry point). */
+export function createIpvsState(ns: NetNamespace): IpvsState {
   const state = new IpvsState(ns, ns.host.world.engine);
   ns.ext.set(IPVS_EXT_KEY, state);
   return state;

@@ -22,7 +22,7 @@ export interface ParsedArgs {
   readonly error: string | undefined;
 }
 
-export class Args implements ParsedArgs {
+export class ProgramArgs implements ParsedArgs {
   constructor(
     readonly values: ReadonlyMap<string, readonly string[]>,
     readonly operands: readonly string[],
@@ -52,7 +52,7 @@ export class Args implements ParsedArgs {
  * Parses `argv` (without the program name). `spec` lists short options, `:` after one that
  * takes an argument (`"c:W:q"`); `longs` maps long names to keys.
  */
-export function getopt(argv: readonly string[], spec: string, longs: Readonly<Record<string, LongOption>> = {}): Args {
+export function getopt(argv: readonly string[], spec: string, longs: Readonly<Record<string, LongOption>> = {}): ProgramArgs {
   const takesArg = new Map<string, boolean>();
   for (let i = 0; i < spec.length; i++) {
     const c = spec[i]!;
@@ -76,11 +76,11 @@ export function getopt(argv: readonly string[], spec: string, longs: Readonly<Re
       const eq = arg.indexOf('=');
       const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
       const long = longs[name];
-      if (long === undefined) return new Args(values, operands, `unrecognized option '--${name}'`);
+      if (long === undefined) return new ProgramArgs(values, operands, `unrecognized option '--${name}'`);
       if (long.hasArg) {
         if (eq >= 0) add(long.key, arg.slice(eq + 1));
         else if (i + 1 < argv.length) add(long.key, argv[++i]!);
-        else return new Args(values, operands, `option '--${name}' requires an argument`);
+        else return new ProgramArgs(values, operands, `option '--${name}' requires an argument`);
       } else {
         add(long.key, '');
       }
@@ -93,18 +93,18 @@ export function getopt(argv: readonly string[], spec: string, longs: Readonly<Re
     for (let j = 1; j < arg.length; j++) {
       const c = arg[j]!;
       const needs = takesArg.get(c);
-      if (needs === undefined) return new Args(values, operands, `invalid option -- '${c}'`);
+      if (needs === undefined) return new ProgramArgs(values, operands, `invalid option -- '${c}'`);
       if (!needs) {
         add(c, '');
         continue;
       }
       if (j + 1 < arg.length) add(c, arg.slice(j + 1));
       else if (i + 1 < argv.length) add(c, argv[++i]!);
-      else return new Args(values, operands, `option requires an argument -- '${c}'`);
+      else return new ProgramArgs(values, operands, `option requires an argument -- '${c}'`);
       break;
     }
   }
-  return new Args(values, operands, undefined);
+  return new ProgramArgs(values, operands, undefined);
 }
 
 /** A number of seconds as the tools accept it (`1`, `0.2`, `2s`, `1m`, `1h`); undefined when invalid. */

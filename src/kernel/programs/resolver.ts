@@ -6,13 +6,14 @@
  * Models: glibc `getaddrinfo` with `hosts: files dns` (nss_files first, then `res_nsearch`:
  * a name with at least `ndots` dots is tried as is before the search list, otherwise after it;
  * NXDOMAIN moves on to the next candidate, no answer from any server ends the lookup as a
- * temporary failure; each attempt asks every nameserver in turn and waits `timeout` seconds,
- * default 5, for `attempts` rounds, default 2), `resolv.conf(5)`. Without a nameserver line the
+ * temporary failure; each attempt asks every nameserver in turn over a connected UDP socket
+ * (a port unreachable moves on at once) and waits `timeout` seconds, default 5, for `attempts`
+ * rounds, default 2), `resolv.conf(5)`. Without a nameserver line the
  * resolver asks 127.0.0.1.
  * Leaves out: AAAA queries (only A is asked), TCP fallback on truncation, `options rotate`,
  * the answer cache, `/etc/nsswitch.conf`.
  */
-import { DNS_RCODE, DNS_TYPE, dnsQuery, decodeDns, parseIpv4, type DnsRepr, type Ipv4 } from '../../packet/index.js';
+import { DNS_RCODE, DNS_TYPE, dnsQuery, decodeDns, parseIpv4, type DnsRepr, type Ipv4, type UdpPayload } from '../../packet/index.js';
 import type { EventId } from '../../engine/index.js';
 import type { Process } from '../process.js';
 import type { UdpSocket } from '../sockets/index.js';
@@ -116,13 +117,17 @@ export type QueryOutcome =
   | { readonly kind: 'timeout' };
 
 /** The DNS message a UDP payload carries, decoding raw bytes when needed. */
-export function dnsOf(payload: { readonly kind: string }): DnsRepr | undefined {
-  if (payload.kind === 'dns') return payload as DnsRepr;
-  if (payload.kind === 'payload') {
-    const d = decodeDns((payload as { bytes: Uint8Array }).bytes);
-    return d.ok ? d.value : undefined;
+export function dnsOf(payload: UdpPayload): DnsRepr | undefined {
+  switch (payload.kind) {
+    case 'dns':
+      return payload;
+    case 'payload': {
+      const d = decodeDns(payload.bytes);
+      return d.ok ? d.value : undefined;
+    }
+    case 'vxlan':
+      return undefined;
   }
-  return undefined;
 }
 
 /**
@@ -172,9 +177,18 @@ export function queryA(proc: Process, conf: ResolvConf, name: string, type: numb
     }
     const server = servers[step % servers.length]!;
     step++;
-    // A send error (no route to the server) is a failed attempt, as in res_send.
-    sock.send(query, { addr: server, port: 53 });
+    // res_send connects the UDP socket to the server, so an ICMP port unreachable comes back as
+    // ECONNREFUSED and the next server is tried at once; a send error is a failed attempt.
+    const connected = sock.connect(server, 53);
+    if (!connected.ok || !sock.send(query).ok) {
+      sendNext();
+      return;
+    }
     timer = proc.after(secondsToNs(conf.timeoutSeconds), sendNext);
+  };
+  sock.onError = () => {
+    proc.cancelTimer(timer);
+    sendNext();
   };
   sendNext();
 }

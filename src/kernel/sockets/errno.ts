@@ -56,8 +56,8 @@ const STRERROR: Readonly<Record<Errno, string>> = {
   EOPNOTSUPP: 'Operation not supported',
 };
 
-/** glibc's `strerror(errno)`. */
-export function strerror(errno: Errno): string {
+/** glibc's `strerror(errno)` text. */
+export function errnoText(errno: Errno): string {
   return STRERROR[errno];
 }
 

@@ -73,9 +73,15 @@ export function mssForMtu(mtu: number): number {
   return Math.min(mtu, IP_MAX_MTU) - TCPIP_HEADERS;
 }
 
-/** `inet_addr_type(...) == RTN_LOCAL`: may a socket bind to this address? */
+/**
+ * `inet_addr_type(...) == RTN_LOCAL`: may a socket bind to this address? Any address a `local`
+ * route covers qualifies, so all of 127.0.0.0/8 does (Docker's resolver binds 127.0.0.11).
+ */
 export function isLocalAddress(ns: NetNamespace, ip: Ipv4): boolean {
-  return ipv4Of(ns).addrs.isLocal(ip);
+  const st = ipv4Of(ns);
+  if (st.addrs.isLocal(ip)) return true;
+  const r = st.fib.lookup({ dst: ip, src: 0, iif: 'lo', mark: 0 });
+  return r.ok && r.route.type === 'local';
 }
 
 export interface DatagramRequest {

@@ -6,7 +6,8 @@
  * terminal, so every column is as wide as its widest cell (header included) plus its left
  * delimiter, with no spreading to a screen width (`render_calc_width` "compact output");
  * addresses are right-aligned, ports left-aligned, Recv-Q/Send-Q printed with `%-6d`, the
- * process as ` users:(("comm",pid=N,fd=M))`; the Netid column is hidden when one protocol is
+ * process as ` users:(("comm",pid=N,fd=M))` (the very last cell, still unflushed when ss
+ * renders, does not widen its column); the Netid column is hidden when one protocol is
  * selected and the State column when one state is; UDP is dumped before TCP, IPv4 before IPv6;
  * an inet6 wildcard socket that also takes IPv4 prints as `*`. busybox 1.35
  * `networking/netstat.c`: `%s   %6lu %6lu %-23s %-23s %-12s` rows after the two header lines,
@@ -157,11 +158,17 @@ export function formatSs(table: SocketTable, options: SsOptions): string {
   return renderColumns(SS_COLUMNS, cells, hidden);
 }
 
-/** ss's `render`: widths from the widest cell plus the left delimiter; no screen spreading. */
+/**
+ * ss's `render`: widths from the widest cell plus the left delimiter; no screen spreading. The
+ * last cell of the last row is still the buffer's open token when ss renders, so it does not
+ * count towards its column's width (with one socket the Process header stays unpadded).
+ */
 function renderColumns(columns: readonly Column[], rows: readonly string[][], hidden: ReadonlySet<number>): string {
   const visible = columns.map((_, i) => i).filter(i => !hidden.has(i));
+  const lastRow = rows.length - 1;
+  const lastCol = visible[visible.length - 1];
   const maxLen = new Map<number, number>();
-  for (const i of visible) maxLen.set(i, Math.max(...rows.map(r => (r[i] ?? '').length)));
+  for (const i of visible) maxLen.set(i, Math.max(...rows.map((r, n) => (n > 0 && n === lastRow && i === lastCol ? 0 : (r[i] ?? '').length))));
   const width = new Map<number, number>();
   let first = true;
   for (const i of visible) {
@@ -170,13 +177,15 @@ function renderColumns(columns: readonly Column[], rows: readonly string[][], hi
     if (max > 0) first = false;
   }
   let out = '';
-  for (const row of rows) {
+  rows.forEach((row, n) => {
     let line = '';
     let started = false;
     for (const i of visible) {
       const w = width.get(i)!;
       const col = columns[i]!;
       const text = row[i] ?? '';
+      // An empty last cell of the last row was never written to ss's buffer: no padding for it.
+      if (n > 0 && n === lastRow && i === lastCol && text === '') break;
       let printed = 0;
       if (started) {
         line += col.ldelim;
@@ -195,7 +204,7 @@ function renderColumns(columns: readonly Column[], rows: readonly string[][], hi
       if (w > 0 && col.align === 'left' && w - printed > 0) line += ' '.repeat(w - printed);
     }
     out += `${line}\n`;
-  }
+  });
   return out;
 }
 

@@ -137,7 +137,8 @@ export class SocketTable implements SocketDelivery {
   /** `inet_bind` + `udp_lib_get_port`. */
   bindUdp(s: UdpSocket, addr: Ipv4, port: number): SockResult {
     if (addr !== 0 && addr !== BROADCAST && !isLocalAddress(this.ns, addr)) return sockErr('EADDRNOTAVAIL');
-    const conflicts = (p: number): boolean => (this.udpPorts.get(p) ?? []).some(o => o !== s && overlaps(o.localAddr, addr) && !(o.reuseAddr && s.reuseAddr));
+    const conflicts = (p: number): boolean =>
+      (this.udpPorts.get(p) ?? []).some(o => o !== s && sameSpace(o, s) && overlaps(o.localAddr, addr) && !(o.reuseAddr && s.reuseAddr));
     let chosen = port;
     if (chosen === 0) {
       const picked = pickEphemeralPort(this.portRng, localPortRange(this.ns), 'udp', p => conflicts(p));
@@ -166,7 +167,7 @@ export class SocketTable implements SocketDelivery {
         // __inet_hash_connect skips ports a bind() holds and 4-tuples already in use.
         return holders.length > 0 || (peer !== undefined && this.tcpConns.has(connKey(addr, p, peer.addr, peer.port)));
       }
-      return holders.some(o => o !== s && overlaps(o.localAddr, addr) && !(o.reuseAddr && s.reuseAddr && o.state !== 'LISTEN'));
+      return holders.some(o => o !== s && sameSpace(o, s) && overlaps(o.localAddr, addr) && !(o.reuseAddr && s.reuseAddr && o.state !== 'LISTEN'));
     };
     let chosen = port;
     if (chosen === 0) {
@@ -184,7 +185,7 @@ export class SocketTable implements SocketDelivery {
 
   /** `inet_csk_listen_start` re-checks the port (a SO_REUSEADDR socket may not listen beside another listener). */
   canListen(s: TcpSocket): SockResult {
-    const clash = (this.tcpPorts.get(s.localPort) ?? []).some(o => o !== s && o.state === 'LISTEN' && overlaps(o.localAddr, s.localAddr));
+    const clash = (this.tcpPorts.get(s.localPort) ?? []).some(o => o !== s && o.state === 'LISTEN' && sameSpace(o, s) && overlaps(o.localAddr, s.localAddr));
     return clash ? sockErr('EADDRINUSE') : SOCK_OK;
   }
 
@@ -373,6 +374,15 @@ export class SocketTable implements SocketDelivery {
     const local = `${s.kind} ${formatIpv4(s.localAddr)}:${s.localPort}`;
     return s.remotePort === 0 ? local : `${local} > ${formatIpv4(s.remoteAddr)}:${s.remotePort}`;
   }
+}
+
+/**
+ * Whether two sockets compete for the same IPv4 ports: a v6-only inet6 socket never competes
+ * with an inet one (`[::]:80` beside `0.0.0.0:80`), a dual-stack one does.
+ */
+function sameSpace(a: { readonly family: SocketFamily; readonly v6only: boolean }, b: { readonly family: SocketFamily; readonly v6only: boolean }): boolean {
+  if (a.family === b.family) return true;
+  return !(a.v6only || b.v6only);
 }
 
 /** Two bound addresses collide when either is the wildcard or they are equal. */

@@ -164,14 +164,8 @@ export class TcpSocket {
    * `onConnect` or `onError`.
    */
   connect(addr: Ipv4, port: number): SockResult {
-    switch (this.state) {
-      case 'CLOSED':
-        break;
-      case 'SYN_SENT':
-        return sockErr('EALREADY');
-      default:
-        return sockErr('EISCONN');
-    }
+    if (this.state === 'SYN_SENT') return sockErr('EALREADY');
+    if (this.state !== 'CLOSED') return sockErr('EISCONN');
     const route = routeFlow(this.table.ns, { dst: addr, src: this.localAddr, ...this.devOpt(), mark: this.mark });
     if (!route.ok) return route;
     const src = this.localAddr === 0 ? route.value.src : this.localAddr;
@@ -247,6 +241,31 @@ export class TcpSocket {
         this.setState('LAST_ACK');
         this.flush();
         return;
+      case 'FIN_WAIT_1':
+      case 'FIN_WAIT_2':
+      case 'CLOSING':
+      case 'LAST_ACK':
+      case 'TIME_WAIT':
+        return;
+    }
+  }
+
+  /**
+   * `shutdown(SHUT_WR)`: FIN after the queued data; reading goes on (a half-close). Before the
+   * handshake completes the FIN waits for it.
+   */
+  shutdownWrite(): void {
+    switch (this.state) {
+      case 'SYN_SENT':
+      case 'SYN_RECV':
+        this.finQueued = true;
+        return;
+      case 'ESTABLISHED':
+      case 'CLOSE_WAIT':
+        this.close();
+        return;
+      case 'CLOSED':
+      case 'LISTEN':
       case 'FIN_WAIT_1':
       case 'FIN_WAIT_2':
       case 'CLOSING':
@@ -383,7 +402,7 @@ export class TcpSocket {
       return;
     }
     this.acknowledge(seg.ack);
-    this.setState('ESTABLISHED');
+    this.setState(this.finQueued ? 'FIN_WAIT_1' : 'ESTABLISHED');
     this.output(TCP_ACK, this.sndNxt, EMPTY);
     this.onConnect?.();
     this.flush();

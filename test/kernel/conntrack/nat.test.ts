@@ -230,8 +230,8 @@ describe('NAT: ICMP errors about a NATed connection', () => {
     // filter FORWARD rejects it: the ICMP error quotes the DNATed packet and is attached to the entry.
     const err = unreachable('192.0.2.2', '203.0.113.5', dnated);
     const errSkb = skbOf(err);
-    errSkb.ct = ctAttachFrom(t.skb);
-    const ref = errSkb.ct!;
+    const ref = ctAttachFrom(t.skb)!;
+    errSkb.ct = ref;
     expect(ref.state).toBe('RELATED');
     expect(natIcmpReply(ref, 'DST', err)).toBeUndefined();
     const r = natIcmpReply(ref, 'SRC', err) as { after: Ipv4Repr };

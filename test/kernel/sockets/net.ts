@@ -3,7 +3,7 @@
 import type { Host, NetNamespace, World } from '../../../src/kernel/index.js';
 import { ipv4Of } from '../../../src/kernel/ipv4/index.js';
 import { socketsOf, type SocketTable } from '../../../src/kernel/sockets/index.js';
-import { mustParseIpv4, type Ipv4 } from '../../../src/packet/index.js';
+import { mustParseIpv4, type EthernetRepr, type Ipv4, type Ipv4Repr, type TcpRepr } from '../../../src/packet/index.js';
 import { add, newHost, newWorld, up } from '../../support/topology.js';
 
 export interface Pair {
@@ -46,3 +46,66 @@ export function settle(world: World): void {
   world.engine.runUntilIdle();
 }
 
+
+/** The TCP segments `ns` sends on `dev` (its transmit tap), in order. */
+export function sentSegments(ns: NetNamespace, dev = 'eth0'): TcpRepr[] {
+  const log: TcpRepr[] = [];
+  ns.device(dev)!.taps.add((_d, skb, dir) => {
+    const ipPkt = skb.frame.payload;
+    if (dir === 'tx' && ipPkt.kind === 'ipv4' && ipPkt.payload.kind === 'tcp') log.push(ipPkt.payload);
+  });
+  return log;
+}
+
+/** Every frame `ns` sends on `dev`, as tcpdump -n would print it, with the virtual time in ms. */
+export function sentFrames(ns: NetNamespace, dev = 'eth0'): { readonly ms: number; readonly frame: EthernetRepr }[] {
+  const log: { ms: number; frame: EthernetRepr }[] = [];
+  const engine = ns.host.world.engine;
+  ns.device(dev)!.taps.add((_d, skb, dir) => {
+    if (dir === 'tx') log.push({ ms: engine.now / 1e6, frame: skb.frame });
+  });
+  return log;
+}
+
+/** Replaces the netfilter hooks of `ns` with one that drops what `drop` selects at INPUT. */
+export function dropInput(ns: NetNamespace, drop: (ip: Ipv4Repr) => boolean): void {
+  ns.netfilter = {
+    hook: (skb, ctx) => {
+      const p = skb.frame.payload;
+      return ctx.hook === 'INPUT' && p.kind === 'ipv4' && drop(p) ? 'drop' : 'accept';
+    },
+    bridgeCallIptables: () => false,
+  };
+}
+
+export interface Routed {
+  readonly world: World;
+  readonly a: NetNamespace;
+  readonly r: NetNamespace;
+  readonly b: NetNamespace;
+}
+
+/**
+ * a (10.0.1.2/24) -- r (10.0.1.1 | 10.0.2.1, forwarding on) -- b (10.0.2.2/24); a and b route
+ * everything through r.
+ */
+export function routedTopology(seed = 1): Routed {
+  const world = newWorld(seed);
+  const host = newHost(world, 'host1');
+  const a = host.addNamedNamespace('a')!;
+  const r = host.addNamedNamespace('r')!;
+  const b = host.addNamedNamespace('b')!;
+  const ra = add(r, { type: 'veth', name: 'eth-a', peer: 'eth0', peerNs: a });
+  const rb = add(r, { type: 'veth', name: 'eth-b', peer: 'eth0', peerNs: b });
+  const ea = a.device('eth0')!;
+  const eb = b.device('eth0')!;
+  up(ra, rb, ea, eb, a.device('lo')!, r.device('lo')!, b.device('lo')!);
+  mustOk(ipv4Of(r).addrAdd(ra, { address: ip('10.0.1.1'), prefix: 24 }));
+  mustOk(ipv4Of(r).addrAdd(rb, { address: ip('10.0.2.1'), prefix: 24 }));
+  mustOk(ipv4Of(a).addrAdd(ea, { address: ip('10.0.1.2'), prefix: 24 }));
+  mustOk(ipv4Of(b).addrAdd(eb, { address: ip('10.0.2.2'), prefix: 24 }));
+  mustOk(ipv4Of(a).routeAdd({ dst: { address: 0, prefix: 0 }, gateway: ip('10.0.1.1') }));
+  mustOk(ipv4Of(b).routeAdd({ dst: { address: 0, prefix: 0 }, gateway: ip('10.0.2.1') }));
+  mustOk(r.sysctl.set('net.ipv4.ip_forward', '1'));
+  return { world, a, r, b };
+}
