@@ -19,3 +19,4 @@ export * from './programs/index.js';
 export * from './conntrack/index.js';
 export * from './nfhooks/index.js';
 export { runIptables, runIptablesSave, type IptablesContext, type XtOutput } from './netfilter/index.js';
+export * from './tools/index.js';

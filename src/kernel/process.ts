@@ -6,7 +6,10 @@
  * callback style on the engine clock, never with promises or host timers, so the run stays
  * deterministic: a program starts, schedules engine events or registers socket callbacks, and
  * calls `exit` when it is done. A daemon (`httpd` without `-f`) exits at once and leaves its
- * sockets bound.
+ * sockets bound. A process has a pid (a counter per host, so `ss -p` and ping identifiers are
+ * reproducible), file descriptor numbers for the sockets it opens, timers on the engine clock
+ * that die with it (`after`), and an optional handler for the signal that ends it (tcpdump
+ * prints its counts on SIGTERM and exits 0).
  * Leaves out: signals other than the run's time limit, pipes between programs, job control.
  */
 import type { EventId } from '../engine/index.js';

@@ -22,7 +22,8 @@
 import type { Cidr, Ipv4 } from '../../packet/index.js';
 
 /** Docker's API error classes that an IPAM failure can carry. */
-export type IpamErrorKind = 'invalidParameter' | 'notFound' | 'conflict' | 'forbidden' | 'unavailable';
+/** `system` is an untyped Go error (HTTP 500), as remote IPAM plugins return them (`remote: <err>`). */
+export type IpamErrorKind = 'invalidParameter' | 'notFound' | 'conflict' | 'forbidden' | 'unavailable' | 'system';
 
 export interface IpamError {
   readonly kind: IpamErrorKind;

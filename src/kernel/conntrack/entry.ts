@@ -12,7 +12,8 @@
  * The ctinfo a packet carries is kept beside the entry in `CtRef`, stored in `skb.ct`; a packet
  * marked by `-j CT --notrack` carries `CT_UNTRACKED`; a packet without either has state INVALID
  * for the state/conntrack matches.
- * Leaves out: zones, helpers and expectations (so RELATED comes only from ICMP errors),
+ * Leaves out: zones, helpers and expectations (so RELATED comes only from ICMP errors and from
+ * answers the kernel attaches to an entry, `nf_ct_attach`),
  * accounting counters, labels, secmark, timestamps.
  * Invariants: `orig` never changes after creation; `reply` changes only while the entry is
  * unconfirmed (NAT setup); a confirmed entry is in its table's hash under both tuples until it

@@ -26,7 +26,7 @@
  * the forward path), IPv6 hooks.
  */
 import type { TraceValue } from '../../engine/index.js';
-import { formatIpv4, type Ipv4Repr } from '../../packet/index.js';
+import { IPPROTO_TCP, formatIpv4, type Ipv4Repr } from '../../packet/index.js';
 import type { NfHook, NfHookContext, NfVerdict } from '../hooks.js';
 import { ipv4Of, ipv4Length, sendIcmpError } from '../ipv4/index.js';
 import type { NetNamespace } from '../netns.js';
@@ -74,7 +74,7 @@ export function ipvsPacketOf(ip: Ipv4Repr, skb: Skb): IpvsPacket | undefined {
 /** A service in a trace record: `TCP 10.96.0.1:443` or `FWM 1`. */
 export function serviceText(svc: VirtualService): string {
   if (svc.fwmark !== 0) return `FWM ${svc.fwmark}`;
-  return `${svc.protocol === 6 ? 'TCP' : 'UDP'} ${formatIpv4(svc.addr)}:${svc.port}`;
+  return `${svc.protocol === IPPROTO_TCP ? 'TCP' : 'UDP'} ${formatIpv4(svc.addr)}:${svc.port}`;
 }
 
 function traceDecision(ns: NetNamespace, skb: Skb, dev: string | undefined, d: IpvsInDecision & { kind: 'conn' }): void {

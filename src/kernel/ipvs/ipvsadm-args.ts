@@ -4,18 +4,17 @@
  *
  * Models: ipvsadm 1.31 `ipvsadm.c` (`parse_options`, `generic_opt_check` with its
  * `commands_v_options` table, `set_command`, `set_option`, `parse_service`, `parse_netmask`,
- * `parse_timeout`, `parse_fwmark`, `parse_sched_flags`, `string_to_number`) and libpopt's
- * tokenising (clustered short options `-Ln`, attached or separate arguments `-t1.2.3.4:80`,
- * `--long=value`, the optional argument of `-p` taken only when the next word does not start
- * with `-`, leftover words kept for `--set` and reported as "unexpected argument").
+ * `parse_timeout`, `parse_fwmark`, `parse_sched_flags`, `string_to_number`), over popt's tokens
+ * (popt.ts): leftover words are kept for `--set` and otherwise reported as "unexpected argument".
  * Failures carry ipvsadm's exit status: 2 from `fail()`, 255 from `tryhelp_exit(-1)` and popt
  * errors ("-q: unknown option", "missing argument").
  * Leaves out: host and service names for addresses (only dotted quads; ports may be numbers or
- * the few names of `ports.ts`), IPv6 (`-6`, `[addr]:port`), the sync daemon commands and
+ * the few names of `ipvsadm-ports.ts`), IPv6 (`-6`, `[addr]:port`), the sync daemon commands and
  * options, `--pe`, `--tun-type` and friends.
  */
 import { IPPROTO_TCP, IPPROTO_UDP, parseIpv4 } from '../../packet/index.js';
 import { portByName } from './ipvsadm-ports.js';
+import { tokenize, type OptDef } from './popt.js';
 import { DEFAULT_PERSISTENT_TIMEOUT, SVC_F_ONEPACKET, SVC_F_PERSISTENT, type FwdMethod } from './service.js';
 import { SVC_F_SCHED1, SVC_F_SCHED2, SVC_F_SCHED3 } from './sched-dest.js';
 
@@ -108,14 +107,6 @@ function tryhelp(program: string): never {
   throw new IpvsadmExit(255, `Try \`${program} -h' or '${program} --help' for more information.\n`);
 }
 
-type ArgMode = 'none' | 'required' | 'optional';
-interface OptDef {
-  readonly key: string;
-  readonly long: string;
-  readonly short?: string;
-  readonly arg: ArgMode;
-}
-
 const DEFS: readonly OptDef[] = [
   { key: 'A', long: 'add-service', short: 'A', arg: 'none' },
   { key: 'E', long: 'edit-service', short: 'E', arg: 'none' },
@@ -158,70 +149,6 @@ const DEFS: readonly OptDef[] = [
   { key: 'o', long: 'ops', short: 'o', arg: 'none' },
   { key: 'b', long: 'sched-flags', short: 'b', arg: 'required' },
 ];
-
-interface Token {
-  readonly key: string;
-  readonly arg: string | undefined;
-  /** The word as given, for popt's error messages. */
-  readonly raw: string;
-  readonly error?: 'unknown option' | 'missing argument';
-}
-
-/** popt's pass over argv: option tokens in order, and the leftover words. */
-function tokenize(words: readonly string[]): { tokens: Token[]; leftovers: string[] } {
-  const tokens: Token[] = [];
-  const leftovers: string[] = [];
-  let i = 0;
-  const takeNext = (mode: ArgMode): string | undefined => {
-    const next = words[i];
-    if (next === undefined) return undefined;
-    if (mode === 'optional' && next.startsWith('-')) return undefined;
-    i++;
-    return next;
-  };
-  while (i < words.length) {
-    const w = words[i++]!;
-    if (w === '--') {
-      leftovers.push(...words.slice(i));
-      break;
-    }
-    if (w.startsWith('--')) {
-      const eq = w.indexOf('=');
-      const name = eq < 0 ? w.slice(2) : w.slice(2, eq);
-      const def = DEFS.find(d => d.long === name);
-      if (def === undefined) {
-        tokens.push({ key: '?', arg: undefined, raw: w, error: 'unknown option' });
-        continue;
-      }
-      let arg = eq < 0 ? undefined : w.slice(eq + 1);
-      if (arg === undefined && def.arg !== 'none') arg = takeNext(def.arg);
-      if (arg === undefined && def.arg === 'required') tokens.push({ key: def.key, arg, raw: w, error: 'missing argument' });
-      else tokens.push({ key: def.key, arg, raw: w });
-      continue;
-    }
-    if (w.startsWith('-') && w.length > 1) {
-      for (let j = 1; j < w.length; j++) {
-        const def = DEFS.find(d => d.short === w[j]);
-        if (def === undefined) {
-          tokens.push({ key: '?', arg: undefined, raw: w, error: 'unknown option' });
-          break;
-        }
-        if (def.arg === 'none') {
-          tokens.push({ key: def.key, arg: undefined, raw: w });
-          continue;
-        }
-        const rest = w.slice(j + 1);
-        const arg = rest !== '' ? rest : takeNext(def.arg);
-        if (arg === undefined && def.arg === 'required') tokens.push({ key: def.key, arg, raw: w, error: 'missing argument' });
-        else tokens.push({ key: def.key, arg, raw: w });
-        break;
-      }
-      continue;
-    }
-    leftovers.push(w);
-  }
-  return { tokens, leftovers };
-}
 
 /** `string_to_number`: a whole decimal string within [min, max], else undefined. */
 export function stringToNumber(s: string, min: number, max: number): number | undefined {
@@ -299,7 +226,7 @@ function parseTimeout(buf: string | undefined, min: number, max: number): number
 /** `parse_options` + `generic_opt_check` + the command checks of `process_options`. */
 export function parseIpvsadm(argv: readonly string[]): IpvsadmEntry {
   const program = argv[0] ?? 'ipvsadm';
-  const { tokens, leftovers } = tokenize(argv.slice(1));
+  const { tokens, leftovers } = tokenize(argv.slice(1), DEFS);
   const e: IpvsadmEntry = {
     cmd: 'list',
     svc: { fwmark: 0, protocol: 0, addr: 0, port: 0, schedName: '', flags: 0, timeout: 0, netmask: 0xffffffff },

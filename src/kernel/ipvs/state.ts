@@ -3,9 +3,9 @@
  * operations ipvsadm and libnetwork perform through the `IPVS` generic netlink family.
  *
  * Models: net/netfilter/ipvs/ip_vs_ctl.c:
- * - Per-namespace state, created on first use the way the `ip_vs` module is loaded on the first
- *   ipvsadm call; it registers `net.ipv4.vs.*` (conntrack 0, conn_reuse_mode 1,
- *   expire_nodest_conn 0, expire_quiescent_template 0).
+ * - Per-namespace state (`__ip_vs_init`), created on first use by module.ts `ipvsOf`; it
+ *   registers `net.ipv4.vs.*` (conntrack 0, conn_reuse_mode 1, expire_nodest_conn 0,
+ *   expire_quiescent_template 0) and calls `onFirstService` when the first service appears.
  * - `ip_vs_add_service` / `ip_vs_edit_service` / `ip_vs_del_service` / `ip_vs_flush`,
  *   `ip_vs_add_dest` / `ip_vs_edit_dest` / `ip_vs_del_dest`, `ip_vs_set_timeout`,
  *   `ip_vs_zero_service`, with the errnos ipvsadm turns into text: EEXIST (service or

@@ -92,3 +92,20 @@ export function checkOptionTable(command: number, options: number): void {
     if (legal === -1) paramProblem(`Illegal option \`-${OPT_LETTERS[i]}' with this command`);
   }
 }
+
+/** The usage lines of `xtables_printhelp` (the option descriptions are left out). */
+export function helpText(program: string): string {
+  return (
+    `${program} v1.8.9 (nf_tables)\n\n` +
+    `Usage: ${program} -[ACD] chain rule-specification [options]\n` +
+    `       ${program} -I chain [rulenum] rule-specification [options]\n` +
+    `       ${program} -R chain rulenum rule-specification [options]\n` +
+    `       ${program} -D chain rulenum [options]\n` +
+    `       ${program} -[LS] [chain [rulenum]] [options]\n` +
+    `       ${program} -[FZ] [chain] [options]\n` +
+    `       ${program} -[NX] chain\n` +
+    `       ${program} -E old-chain-name new-chain-name\n` +
+    `       ${program} -P chain target [options]\n` +
+    `       ${program} -h (print this help information)\n\n`
+  );
+}

@@ -14,17 +14,18 @@
  * Leaves out: `-h` help text, `-w` waiting (accepted, ignored), `-M`, bpfilter.
  * Invariant: parsing is pure; failures come back as values (catchAbort at the boundary).
  */
+import { CMD, OPT, commandLetter, checkOptionTable, helpText, optionLetter } from './command-table.js';
 import { MSG, badArgument, catchAbort, paramProblem, type XtFailure } from './errors.js';
-import { checkOptionUse, optId, type OptSpec, type ProtoInfo } from './ext-def.js';
+import type { ProtoInfo } from './ext-def.js';
 import { LONG_BUILTINS, SHORT_OPTIONS, hasNextArg, lookupLong, type LongEntry, type ShortArg } from './getopt.js';
-import { matchDefByName, PROTOCOL_MATCHES, type MatchData } from './matches/registry.js';
+import { PROTOCOL_MATCHES } from './matches/registry.js';
 import { protoByName, protoToName } from './names.js';
-import { ANY_ADDR, type IfaceSpec, type Rule, type RuleAction } from './rule.js';
-import { STANDARD_VERDICTS, targetDefByName, type StandardVerdict, type TargetData } from './targets/registry.js';
-import { parseAddressList, parseInterface, strtoul } from './xt-parse.js';
-import { CMD, OPT, commandLetter, checkOptionTable, optionLetter } from './command-table.js';
+import { Extensions, XT_EXTENSION_MAXNAMELEN, assertValidChainName, type ExtOptionRef } from './parse-extensions.js';
+import { expandRules } from './parse-rule.js';
+import type { IfaceSpec, Rule } from './rule.js';
+import { parseInterface, strtoul } from './xt-parse.js';
 
-export const XT_EXTENSION_MAXNAMELEN = 29;
+export { XT_EXTENSION_MAXNAMELEN } from './parse-extensions.js';
 
 export interface ParsedCommand {
   /** CMD bits (command-table.ts); LIST may be combined with ZERO / ZERO_NUM. */
@@ -59,17 +60,7 @@ export interface ParseOptions {
   readonly program?: string;
 }
 
-interface ExtInstance {
-  readonly type: string;
-  readonly name: string;
-  readonly options: readonly OptSpec[];
-  data: MatchData | TargetData;
-  readonly seen: Set<string>;
-  completed: boolean;
-  readonly isTarget: boolean;
-}
-
-type LongPayload = { readonly kind: 'builtin'; readonly letter: string } | { readonly kind: 'ext'; readonly type: string; readonly spec: OptSpec };
+type LongPayload = { readonly kind: 'builtin'; readonly letter: string } | ExtOptionRef;
 
 class CommandParser {
   private command = 0;
@@ -91,14 +82,8 @@ class CommandParser {
   private inIface: IfaceSpec | undefined;
   private outIface: IfaceSpec | undefined;
   private fragment: { invert: boolean } | undefined;
-  private readonly matches: ExtInstance[] = [];
-  private target: ExtInstance | undefined;
-  private verdict: StandardVerdict | undefined;
-  private jumpto = '';
-  private goto = false;
+  private readonly ext = new Extensions();
   private counters: { packets: number; bytes: number } | undefined;
-  /** Extension types in load order (`m:tcp`, `t:DNAT`); later ones shadow earlier option names. */
-  private readonly loadedTypes: string[] = [];
   private index = 0;
 
   constructor(
@@ -133,25 +118,13 @@ class CommandParser {
   }
 
   private longEntries(): LongEntry<LongPayload>[] {
-    const entries: LongEntry<LongPayload>[] = LONG_BUILTINS.map(([name, letter, arg]) => ({
+    const builtins: LongEntry<LongPayload>[] = LONG_BUILTINS.map(([name, letter, arg]) => ({
       name,
       owner: `b:${letter}`,
       arg,
       payload: { kind: 'builtin', letter },
     }));
-    for (const type of [...this.loadedTypes].reverse()) {
-      const inst = [...this.matches, ...(this.target ? [this.target] : [])].find((m) => m.type === type);
-      if (inst === undefined) continue;
-      for (const spec of inst.options) {
-        entries.push({
-          name: spec.name,
-          owner: `${type}:${optId(spec)}`,
-          arg: spec.hasArg ? 'required' : 'none',
-          payload: { kind: 'ext', type, spec },
-        });
-      }
-    }
-    return entries;
+    return [...builtins, ...this.ext.longEntries()];
   }
 
   private longOption(word: string): ParseOutcome | undefined {
@@ -169,7 +142,8 @@ class CommandParser {
         }
         if (e.arg === 'none' && attached !== undefined) paramProblem(MSG.unknownOption(word));
         if (e.payload.kind === 'builtin') return this.builtin(e.payload.letter, arg);
-        this.extOption(e.payload.type, e.payload.spec, arg ?? '');
+        const next = () => (hasNextArg(this.argv, this.index) ? this.argv[this.index++] : undefined);
+        this.ext.dispatch(e.payload, arg ?? '', this.takeInvert(), this.protoInfo, next);
         return undefined;
       }
       if (this.loadProto()) continue;
@@ -214,7 +188,7 @@ class CommandParser {
     const n = strtoul(this.protocol, 0, 255);
     const name = n !== undefined ? protoToName(n, (this.options & OPT.NUMERIC) !== 0) : this.protocol;
     if (name === undefined || !(PROTOCOL_MATCHES as readonly string[]).includes(name)) return false;
-    this.loadMatch(name);
+    this.ext.loadMatch(name);
     return true;
   }
 
@@ -369,12 +343,12 @@ class CommandParser {
         break;
       case 'm':
         if (this.takeInvert()) paramProblem('unexpected ! flag before --match');
-        this.loadMatch(a);
+        this.ext.loadMatch(a);
         break;
       case 'j':
       case 'g':
         this.setOption(OPT.JUMP, false);
-        this.jump(a, letter === 'g');
+        this.ext.jump(a, letter === 'g');
         break;
       case 't':
         if (this.takeInvert()) paramProblem('unexpected ! flag before --table');
@@ -414,74 +388,27 @@ class CommandParser {
     return undefined;
   }
 
-  private loadMatch(name: string): void {
-    const def = matchDefByName(name);
-    if (def === undefined) paramProblem(MSG.couldNotLoadMatch(name));
-    for (const m of this.matches) if (m.name === name) m.completed = true;
-    const type = `m:${name}`;
-    if (!this.loadedTypes.includes(type)) this.loadedTypes.push(type);
-    this.matches.push({ type, name, options: def.options, data: def.init(), seen: new Set(), completed: false, isTarget: false });
-  }
-
-  private jump(name: string, isGoto: boolean): void {
-    if (name.length < 1) paramProblem('Invalid target name (too short)');
-    if (name.length >= XT_EXTENSION_MAXNAMELEN) {
-      paramProblem(`Invalid target name \`${name}' (${XT_EXTENSION_MAXNAMELEN - 1} chars max)`);
-    }
-    if (/\s/.test(name)) paramProblem(`Invalid target name \`${name}'`);
-    this.jumpto = name;
-    this.goto = isGoto;
-    if (isGoto) return;
-    if ((STANDARD_VERDICTS as readonly string[]).includes(name)) {
-      this.verdict = name as StandardVerdict;
-      return;
-    }
-    const def = targetDefByName(name);
-    if (def === undefined) return;
-    const type = `t:${name}`;
-    if (!this.loadedTypes.includes(type)) this.loadedTypes.push(type);
-    this.target = { type, name, options: def.options, data: def.init(), seen: new Set(), completed: false, isTarget: true };
-  }
-
-  private extOption(type: string, spec: OptSpec, arg: string): void {
-    const inst =
-      this.target?.type === type ? this.target : this.matches.find((m) => m.type === type && !m.completed);
-    if (inst === undefined) paramProblem(MSG.unknownOption(`--${spec.name}`));
-    const invert = this.takeInvert();
-    checkOptionUse(inst.name, spec, inst.seen, invert);
-    let arg2: string | undefined;
-    if (spec.secondArg !== undefined) {
-      if (!hasNextArg(this.argv, this.index)) paramProblem(spec.secondArg);
-      arg2 = this.argv[this.index++];
-    }
-    const def = inst.isTarget ? targetDefByName(inst.name)! : matchDefByName(inst.name)!;
-    const call = { id: optId(spec), name: spec.name, arg, arg2, invert, seen: inst.seen, info: this.protoInfo };
-    inst.data = (def as { parse(d: unknown, c: typeof call): MatchData | TargetData }).parse(inst.data, call);
-    inst.seen.add(optId(spec));
-  }
-
   private finish(): ParseOutcome {
-    if (this.table === 'nat' && (this.policy === 'DROP' || this.jumpto === 'DROP')) paramProblem(MSG.natDrop);
-    for (const m of this.matches) {
-      const def = matchDefByName(m.name)!;
-      m.data = def.final(m.data as MatchData, { seen: m.seen, info: this.protoInfo });
-    }
-    if (this.target) {
-      const def = targetDefByName(this.target.name)!;
-      this.target.data = def.final(this.target.data as TargetData, { seen: this.target.seen, info: this.protoInfo });
-    }
+    if (this.table === 'nat' && (this.policy === 'DROP' || this.ext.jumpto === 'DROP')) paramProblem(MSG.natDrop);
+    this.ext.finalize(this.protoInfo);
     if (this.command === 0) paramProblem('no command specified');
     if (this.invert) paramProblem('nothing appropriate following !');
     const ruleCmd = CMD.REPLACE | CMD.INSERT | CMD.DELETE | CMD.APPEND | CMD.CHECK;
-    const isRuleCmd = (this.command & ruleCmd) !== 0;
-    const srcs = parseAddressList(this.src?.text ?? (isRuleCmd ? '0.0.0.0/0' : '0.0.0.0/0'));
-    const dsts = parseAddressList(this.dst?.text ?? '0.0.0.0/0');
-    if ((srcs.length > 1 || dsts.length > 1) && (this.src?.invert === true || this.dst?.invert === true)) {
-      paramProblem('! not allowed with multiple source or destination IP addresses');
-    }
-    if (this.command === CMD.REPLACE && (srcs.length !== 1 || dsts.length !== 1)) {
-      paramProblem('Replacement rule does not specify a unique address');
-    }
+    const rules = expandRules(
+      {
+        src: this.src,
+        dst: this.dst,
+        inIface: this.inIface,
+        outIface: this.outIface,
+        proto: this.proto,
+        protoInvert: this.protoInvert,
+        fragment: this.fragment,
+        matches: this.ext.matchData(),
+        action: this.ext.action(),
+      },
+      (this.command & ruleCmd) !== 0,
+      this.command === CMD.REPLACE,
+    );
     checkOptionTable(this.command, this.options);
     if (this.chain !== undefined && this.chain.length >= XT_EXTENSION_MAXNAMELEN) {
       paramProblem(`chain name \`${this.chain}' too long (must be under ${XT_EXTENSION_MAXNAMELEN} chars)`);
@@ -494,25 +421,7 @@ class CommandParser {
         paramProblem(`Can't use -i with ${this.chain}\n`);
       }
     }
-    const rules: Rule[] = [];
-    if (isRuleCmd) {
-      for (const s of srcs) {
-        for (const d of dsts) {
-          rules.push({
-            src: this.src ? { ...s, invert: this.src.invert } : ANY_ADDR,
-            dst: this.dst ? { ...d, invert: this.dst.invert } : ANY_ADDR,
-            inIface: this.inIface,
-            outIface: this.outIface,
-            proto: this.proto,
-            protoInvert: this.protoInvert,
-            fragment: this.fragment,
-            matches: this.matches.map((m) => m.data as MatchData),
-            action: this.action(),
-          });
-        }
-      }
-    }
-    const chainJump = this.target === undefined && this.verdict === undefined && this.jumpto !== '' ? this.jumpto : undefined;
+    const chainJump = this.ext.chainJump();
     return {
       kind: 'command',
       command: {
@@ -533,44 +442,10 @@ class CommandParser {
     };
   }
 
-  private action(): RuleAction {
-    if (this.target !== undefined) return { kind: 'target', target: this.target.data as TargetData };
-    if (this.verdict !== undefined) return { kind: 'verdict', verdict: this.verdict };
-    if (this.jumpto !== '') return this.goto ? { kind: 'goto', chain: this.jumpto } : { kind: 'jump', chain: this.jumpto };
-    return { kind: 'none' };
-  }
 }
 
 /** `exit_tryhelp(2)` with no message, as `-6` does in plain iptables. */
 class TryHelpOnly extends Error {}
-
-/** `assert_valid_chain_name`. */
-export function assertValidChainName(name: string): void {
-  if (name.length >= XT_EXTENSION_MAXNAMELEN) {
-    paramProblem(`chain name \`${name}' too long (must be under ${XT_EXTENSION_MAXNAMELEN} chars)`);
-  }
-  if (name.startsWith('-') || name.startsWith('!')) paramProblem(`chain name not allowed to start with \`${name[0]}'`);
-  if ((STANDARD_VERDICTS as readonly string[]).includes(name) || targetDefByName(name) !== undefined) {
-    paramProblem('chain name may not clash with target name');
-  }
-  if (/\s/.test(name)) paramProblem(`Invalid chain name \`${name}'`);
-}
-
-function helpText(program: string): string {
-  return (
-    `${program} v1.8.9 (nf_tables)\n\n` +
-    `Usage: ${program} -[ACD] chain rule-specification [options]\n` +
-    `       ${program} -I chain [rulenum] rule-specification [options]\n` +
-    `       ${program} -R chain rulenum rule-specification [options]\n` +
-    `       ${program} -D chain rulenum [options]\n` +
-    `       ${program} -[LS] [chain [rulenum]] [options]\n` +
-    `       ${program} -[FZ] [chain] [options]\n` +
-    `       ${program} -[NX] chain\n` +
-    `       ${program} -E old-chain-name new-chain-name\n` +
-    `       ${program} -P chain target [options]\n` +
-    `       ${program} -h (print this help information)\n\n`
-  );
-}
 
 export type ParseResult = { readonly ok: true; readonly value: ParseOutcome } | { readonly ok: false; readonly failure: XtFailure };
 

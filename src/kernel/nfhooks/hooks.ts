@@ -79,11 +79,14 @@ import { sendReject } from './reject.js';
 
 type StepResult = 'continue' | 'drop' | 'stolen';
 
+/** A hook context that may carry the next hop of the packet's route (for MASQUERADE). */
+type HookContext = NfHookContext & { readonly nexthop?: Ipv4 | undefined };
+
 /** One function on a hook's list (`struct nf_hook_entry`). */
 export interface HookStep {
   readonly name: string;
   readonly priority: number;
-  readonly run: (skb: Skb, ctx: NfHookContext & { readonly nexthop?: Ipv4 | undefined }) => StepResult;
+  readonly run: (skb: Skb, ctx: HookContext) => StepResult;
 }
 
 /** `enum nf_ip_hook_priorities` (include/uapi/linux/netfilter_ipv4.h). */
@@ -101,9 +104,6 @@ export const PRI = {
 function verdictStep(v: NfVerdict): StepResult {
   return v === 'accept' ? 'continue' : v;
 }
-
-/** A hook context that may carry the next hop of the packet's route (for MASQUERADE). */
-type HookContext = NfHookContext & { readonly nexthop?: Ipv4 | undefined };
 
 export const BR_NETFILTER_EXT_KEY = 'br_netfilter';
 
@@ -405,7 +405,8 @@ export class NfHooks implements NetfilterHooks {
       return 'continue';
     }
     const entry = ct.entry;
-    if ((ct.info === 'new' || ct.info === 'related') && !natInitialized(entry, manip)) {
+    // nf_nat_inet_fn: RELATED and RELATED_REPLY ("Only ICMPs can be IP_CT_IS_REPLY") share NEW's branch.
+    if (ct.info !== 'established' && ct.info !== 'established-reply' && !natInitialized(entry, manip)) {
       const trav = this.traverse(skb, ctx, 'nat', ip);
       const v = trav.verdict;
       if (v.kind === 'drop' || v.kind === 'queue' || v.kind === 'reject') {

@@ -8,6 +8,7 @@
  * `-m addrtype`, which looks the address up in the namespace's `local` routing table and reports
  * LOCAL/BROADCAST/... when the route's device is the limiting one, else UNICAST).
  * The datagram bytes (for `-m u32`) are encoded only when a match asks for them.
+ * `-m statistic --mode random` draws from the stream `iptables-statistic/<host>/<netns>`.
  * Leaves out: `-m policy` data (xfrm fills it later), IPVS connection data (the IPVS module).
  */
 import { encodeIpv4, IPV4_BROADCAST, isMulticastIpv4, type Ipv4, type Ipv4Repr } from '../../packet/index.js';

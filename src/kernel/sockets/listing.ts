@@ -87,13 +87,16 @@ export function socketEntries(table: SocketTable): SocketEntry[] {
   return rows.map((e, i) => ({ e, i })).sort((a, b) => rank(a.e) - rank(b.e) || a.i - b.i).map(x => x.e);
 }
 
+/** `ss` flags; each defaults to off (so `{}` is plain `ss`). */
 export interface SsOptions {
-  readonly tcp: boolean;
-  readonly udp: boolean;
+  readonly tcp?: boolean;
+  readonly udp?: boolean;
   /** `-l`: listening sockets only; `-a`: all; neither: connected only. */
-  readonly listening: boolean;
-  readonly all: boolean;
-  readonly processes: boolean;
+  readonly listening?: boolean;
+  readonly all?: boolean;
+  readonly processes?: boolean;
+  /** `-n`: accepted; output is always numeric here. */
+  readonly numeric?: boolean;
 }
 
 type Align = 'left' | 'right';
@@ -127,17 +130,17 @@ function ssAddress(e: SocketEntry, addr: number, withDev: boolean): string {
 
 /** `ss -[tu][la][n][p]` output. */
 export function formatSs(table: SocketTable, options: SsOptions): string {
-  const tcp = options.tcp || !options.udp;
-  const udp = options.udp || !options.tcp;
+  const tcp = options.tcp === true || options.udp !== true;
+  const udp = options.udp === true || options.tcp !== true;
   const rows = socketEntries(table).filter(e => {
     if (e.netid === 'tcp' ? !tcp : !udp) return false;
-    if (options.all) return true;
-    if (options.listening) return e.listening;
+    if (options.all === true) return true;
+    if (options.listening === true) return e.listening;
     return !e.listening && e.state !== 'TIME-WAIT' && e.state !== 'SYN-RECV';
   });
   const cells: string[][] = [SS_COLUMNS.map(c => c.header)];
   for (const e of rows) {
-    const users = options.processes && e.owner !== undefined ? ` users:(("${e.owner.comm}",pid=${e.owner.pid},fd=${e.owner.fd}))` : '';
+    const users = options.processes === true && e.owner !== undefined ? ` users:(("${e.owner.comm}",pid=${e.owner.pid},fd=${e.owner.fd}))` : '';
     cells.push([
       e.netid,
       e.state,
@@ -208,13 +211,14 @@ function renderColumns(columns: readonly Column[], rows: readonly string[][], hi
   return out;
 }
 
+/** busybox `netstat` flags; each defaults to off. */
 export interface NetstatOptions {
-  readonly tcp: boolean;
-  readonly udp: boolean;
-  readonly listening: boolean;
-  readonly all: boolean;
-  readonly numeric: boolean;
-  readonly processes: boolean;
+  readonly tcp?: boolean;
+  readonly udp?: boolean;
+  readonly listening?: boolean;
+  readonly all?: boolean;
+  readonly numeric?: boolean;
+  readonly processes?: boolean;
 }
 
 /** busybox `ip_port_str`: `addr:port`, the address cut so both fit in 22 characters. */
@@ -230,22 +234,26 @@ function netstatAddress(e: SocketEntry, addr: number, port: number, numeric: boo
 
 /** busybox 1.35 `netstat -[tu][la][n][p]` output. */
 export function formatNetstat(table: SocketTable, options: NetstatOptions): string {
-  const tcp = options.tcp || !options.udp;
-  const udp = options.udp || !options.tcp;
-  const servers = options.all ? '(servers and established)' : options.listening ? '(only servers)' : '(w/o servers)';
+  const tcp = options.tcp === true || options.udp !== true;
+  const udp = options.udp === true || options.tcp !== true;
+  const all = options.all === true;
+  const listening = options.listening === true;
+  const numeric = options.numeric === true;
+  const processes = options.processes === true;
+  const servers = all ? '(servers and established)' : listening ? '(only servers)' : '(w/o servers)';
   let out = `Active Internet connections ${servers}\n`;
-  out += `Proto Recv-Q Send-Q ${'Local Address'.padEnd(23)} ${'Foreign Address'.padEnd(23)} State       ${options.processes ? 'PID/Program name' : ''}\n`;
+  out += `Proto Recv-Q Send-Q ${'Local Address'.padEnd(23)} ${'Foreign Address'.padEnd(23)} State       ${processes ? 'PID/Program name' : ''}\n`;
   const rows = socketEntries(table);
   const order = (e: SocketEntry): number => (e.netid === 'tcp' ? 0 : 2) + (e.family === 'inet' ? 0 : 1);
   const sorted = rows.map((e, i) => ({ e, i })).sort((a, b) => order(a.e) - order(b.e) || a.i - b.i).map(x => x.e);
   for (const e of sorted) {
     if (e.netid === 'tcp' ? !tcp : !udp) continue;
-    const shown = options.all || (options.listening ? e.listening : !e.listening);
+    const shown = all || (listening ? e.listening : !e.listening);
     if (!shown) continue;
-    const local = netstatAddress(e, e.localAddr, e.localPort, options.numeric);
-    const remote = netstatAddress(e, e.remoteAddr, e.remotePort, options.numeric);
+    const local = netstatAddress(e, e.localAddr, e.localPort, numeric);
+    const remote = netstatAddress(e, e.remoteAddr, e.remotePort, numeric);
     let line = `${e.netid}   ${String(e.recvQ).padStart(6)} ${String(e.sendQ).padStart(6)} ${local.padEnd(23)} ${remote.padEnd(23)} ${e.netstatState.padEnd(12)}`;
-    if (options.processes) line += (e.owner === undefined ? '-' : `${e.owner.pid}/${e.owner.comm}`).slice(0, 20);
+    if (processes) line += (e.owner === undefined ? '-' : `${e.owner.pid}/${e.owner.comm}`).slice(0, 20);
     out += `${line}\n`;
   }
   return out;

@@ -629,7 +629,7 @@ export class TcpSocket {
   }
 
   /** Builds and sends one segment; ACK segments carry `rcv_nxt`. */
-  output(flags: number, seq: number, data: Uint8Array, options: readonly TcpOption[] = []): void {
+  private output(flags: number, seq: number, data: Uint8Array, options: readonly TcpOption[] = []): void {
     const ack = flags & TCP_ACK ? this.rcvNxt : 0;
     if (flags & TCP_ACK) this.lastAckSent = this.rcvNxt;
     const tcp: TcpRepr = {

@@ -17,8 +17,8 @@
 import { formatIpv4, formatMac } from '../../packet/index.js';
 import type { NetDevice } from '../device.js';
 import { linkTarget } from '../devices/index.js';
-import type { IfAddr, NeighEntry, Route, RouteGetResult, Rule } from '../ipv4/index.js';
-import { tableName } from '../ipv4/index.js';
+import type { FibRule as Rule, IfAddr, NeighEntry, Route, RouteGetResult } from '../ipv4/index.js';
+import { routeTableName } from '../ipv4/index.js';
 import { ipOperState, linkFlagWords, qdiscName, txQueueLen } from './link-view.js';
 import { routeDstText } from './route-view.js';
 
@@ -62,7 +62,7 @@ export function bbRouteLine(r: Route, allTables: boolean, cloned = false): strin
   s += `${routeDstText(r.dst, r.prefix)} `;
   if (r.gateway !== undefined) s += `via ${formatIpv4(r.gateway)} `;
   if (r.dev !== undefined) s += `dev ${r.dev.name} `;
-  if (allTables && r.table !== 254) s += `table ${tableName(r.table)} `;
+  if (allTables && r.table !== 254) s += `table ${routeTableName(r.table)} `;
   if (!cloned && r.scope !== 'global') s += `scope ${r.scope} `;
   if (r.src !== undefined) s += ` src ${formatIpv4(r.src)} `;
   if (r.metric !== 0) s += ` metric ${r.metric} `;
@@ -77,7 +77,7 @@ export function bbRouteGet(g: RouteGetResult): string {
   if (g.gateway !== undefined) s += `via ${formatIpv4(g.gateway)} `;
   s += `dev ${g.dev.name} `;
   const table = g.route?.table;
-  if (table !== undefined && table !== 254 && table !== 255) s += `table ${tableName(table)} `;
+  if (table !== undefined && table !== 254 && table !== 255) s += `table ${routeTableName(table)} `;
   if (g.src !== undefined && g.iif === undefined) s += ` src ${formatIpv4(g.src)} `;
   if (g.iif !== undefined) s += ` iif ${g.iif.name}`;
   return `${s}\n`;
@@ -103,7 +103,7 @@ export function bbRuleLine(r: Rule): string {
   if (r.to !== undefined && r.to.prefix > 0) s += r.to.prefix === 32 ? `to ${formatIpv4(r.to.address)} ` : `to ${formatIpv4(r.to.address)}/${r.to.prefix} `;
   if (r.fwmark !== undefined) s += `fwmark ${r.fwmark === 0 ? '0' : `0x${r.fwmark.toString(16)}`} `;
   if (r.iif !== undefined) s += `iif ${r.iif} `;
-  if (r.action === 'lookup') s += `lookup ${tableName(r.table)} `;
+  if (r.action === 'lookup') s += `lookup ${routeTableName(r.table)} `;
   else s += r.action;
   return `${s}\n`;
 }

@@ -202,8 +202,3 @@ export function parseOnOff(key: string, value: string): boolean {
   if (value === 'off') return false;
   die(`Error: argument of "${key}" must be one of "off", "on", not "${value}"\n`, 234);
 }
-
-/** iproute2 prints most listing lines with one space after every field, the last one included. */
-export function line(words: readonly string[]): string {
-  return words.length === 0 ? '\n' : `${words.join(' ')} \n`;
-}

@@ -18,7 +18,7 @@
 import { cidrContains, formatIpv4 } from '../../packet/index.js';
 import type { NetDevice } from '../device.js';
 import { BridgeDevice } from '../devices/index.js';
-import { ipv4Of, parseScope, type IfAddr, type Scope } from '../ipv4/index.js';
+import { ipv4Of, parseRouteScope, type IfAddr, type RouteScope as Scope } from '../ipv4/index.js';
 import { Args, die, duparg, duparg2, invarg, matches, parseAddrArg, parsePrefixArg, parseU32Arg } from './cli-args.js';
 import { deviceArg, familyWord, listDevice, must, oneline, unknownCommand, type IpContext } from './ip-context.js';
 import { briefPrefix, carrierOk, formatLinkBlock, formatLinkBrief, formatLinkStats, linkKind } from './link-view.js';
@@ -52,7 +52,7 @@ function parseFilter(ctx: IpContext, args: Args): AddrFilter {
       if (ctx.opts.family === 'unspec') ctx.opts.family = 'inet';
     } else if (w === 'scope') {
       const v = args.next();
-      const s = parseScope(v);
+      const s = parseRouteScope(v);
       if (s === undefined && v !== 'all') invarg('invalid "scope"\n', v);
       f.scope = s;
     } else if (w === 'up') {
@@ -97,7 +97,7 @@ function linkMatches(dev: NetDevice, f: AddrFilter): boolean {
 
 /** Whether Linux would have given the device an IPv6 address (`::1`, or a link-local one). */
 function hasHiddenInet6(dev: NetDevice): boolean {
-  return dev.kind === 'loopback' ? dev.adminUp : carrierOk(dev) && !dev.noArp();
+  return dev.kind === 'loopback' ? dev.adminUp : carrierOk(dev);
 }
 
 /** The address record: `    inet ...` and its lifetimes line. */
@@ -129,7 +129,7 @@ export function ipAddrList(ctx: IpContext, words: readonly string[], doLink: boo
     }
     if (opts.brief) {
       if (doLink) out += formatLinkBrief(dev);
-      else out += `${briefPrefix(dev)}${addrs.map(a => `${formatIpv4(a.address)}/${a.prefix} `).join('')}\n`;
+      else out += `${briefPrefix(dev)}${addrs.map(a => `${formatIpv4(a.address)}/${a.prefix} ${a.metric === 0 ? '' : `metric ${a.metric} `}`).join('')}\n`;
       continue;
     }
     const records: string[] = [];
@@ -178,7 +178,7 @@ function ipAddrModify(ctx: IpContext, cmd: 'add' | 'del' | 'replace', args: Args
       brd = v === '+' || v === '-' ? v : parseAddrArg(v, familyWord(ctx));
     } else if (w === 'scope') {
       const v = args.next();
-      scope = parseScope(v) ?? invarg('invalid scope value.', v);
+      scope = parseRouteScope(v) ?? invarg('invalid scope value.', v);
     } else if (w === 'dev') {
       devName = args.next();
     } else if (w === 'label') {

@@ -23,6 +23,7 @@ import { doIpNeigh } from './ip-neigh.js';
 import { doIpNetns } from './ip-netns.js';
 import { doIpRoute } from './ip-route.js';
 import { doIpRule } from './ip-rule.js';
+import { installToolsState } from './link-view.js';
 
 export const IP_USAGE =
   'Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n' +
@@ -117,6 +118,7 @@ export function ipMain(proc: Process, registry: ProgramRegistry, argv: readonly 
 /** The `ip` program, with `ip netns exec` starting programs from `registry`. */
 export function ipProgram(registry: ProgramRegistry): Program {
   return proc => {
+    installToolsState(proc.ns.host);
     if (proc.userland === 'busybox') {
       busyboxIp(proc);
       return;

@@ -201,7 +201,7 @@ function ipLinkAdd(ctx: IpContext, args: Args): number {
     if (dev.peer.netns !== ns) netnsId(ns, dev.peer.netns);
   }
   if (bridge !== undefined) must(bridgeSet(ns, dev.name, bridge));
-  if (a.master instanceof Object) must(linkSetMaster(ns, dev, a.master));
+  if (a.master !== undefined && a.master !== null) must(linkSetMaster(ns, dev, a.master));
   if (a.up === true) must(linkSetUp(ns, dev));
   return 0;
 }

@@ -108,8 +108,11 @@ function parseNeighFilter(ctx: IpContext, args: Args, flush: boolean): NeighFilt
         given = true;
         states = new Set();
       }
-      if (v.toLowerCase() === 'all') for (const s of all) if (!(flush && s === 'noarp')) states.add(s);
-      else states.add(nudArg(v));
+      if (v.toLowerCase() === 'all') {
+        for (const s of all) if (!(flush && s === 'noarp')) states.add(s);
+      } else {
+        states.add(nudArg(v));
+      }
     } else if (w === 'proxy') proxy = true;
     else if (w === 'unused') continue;
     else {

@@ -14,9 +14,9 @@
  * Leaves out: multipath `nexthop`, `nhid`, `encap`, `tos`, `realms`, `expires`, `pref`, `vrf`,
  * `save`/`restore`, the `help` text (a missing destination prints only the usage's first line).
  */
-import { cidrContains, maskOf, type Cidr, type Ipv4 } from '../../packet/index.js';
+import { cidrContains, type Cidr, type Ipv4 } from '../../packet/index.js';
 import type { NetDevice } from '../device.js';
-import { ipv4Of, parseScope, routeGet, type Route, type RouteProto, type RouteSpec, type RouteType, type Scope } from '../ipv4/index.js';
+import { ipv4Of, parseRouteScope, routeGet, type Route, type RouteProto, type RouteSpec, type RouteType, type RouteScope as Scope } from '../ipv4/index.js';
 import { Args, die, duparg2, invarg, matches, parseAddrArg, parseCUnsigned, parsePrefixArg, parseU32Arg } from './cli-args.js';
 import { deviceArg, familyWord, must, unknownCommand, type IpContext } from './ip-context.js';
 import { formatRouteGetAnswer, formatRouteLine, tablesInDumpOrder, type RoutePrintFilter } from './route-view.js';
@@ -65,7 +65,7 @@ function parseModify(ctx: IpContext, args: Args): ModifySpec {
     } else if (matches(w, 'metric') || matches(w, 'priority') || w === 'preference') spec.metric = parseU32Arg(args.next(), 'metric');
     else if (w === 'scope') {
       const v = args.next();
-      spec.scope = parseScope(v) ?? invarg('invalid "scope" value\n', v);
+      spec.scope = parseRouteScope(v) ?? invarg('invalid "scope" value\n', v);
     } else if (w === 'mtu') {
       let v = args.next();
       if (v === 'lock') v = args.next();
@@ -157,7 +157,7 @@ function parseListFilter(ctx: IpContext, args: Args): RouteFilter {
       if (f.proto === undefined && v !== 'all') invarg('invalid "protocol"\n', v);
     } else if (matches(w, 'scope')) {
       const v = args.next();
-      f.scope = parseScope(v);
+      f.scope = parseRouteScope(v);
       if (f.scope === undefined && v !== 'all') invarg('invalid "scope"\n', v);
     } else if (matches(w, 'type')) {
       const v = args.next();
@@ -260,7 +260,7 @@ function ipRouteGet(ctx: IpContext, args: Args): number {
     ...(oif === undefined ? {} : { oif: deviceArg(ctx.ns, oif) }),
     ...(mark === undefined ? {} : { mark }),
   };
-  const answer = must(routeGet(ctx.ns, (dst & maskOf(32)) >>> 0, opts));
+  const answer = must(routeGet(ctx.ns, dst, opts));
   ctx.proc.out(formatRouteGetAnswer(answer, src));
   return 0;
 }

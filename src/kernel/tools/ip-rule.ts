@@ -12,7 +12,7 @@
  * `suppress_prefixlength`, `l3mdev`, `flush`, `save`/`restore`.
  */
 import { formatIpv4, type Cidr } from '../../packet/index.js';
-import { ipv4Of, tableName, type Rule, type RuleAction, type RuleSpec } from '../ipv4/index.js';
+import { ipv4Of, routeTableName, type FibRule as Rule, type FibRuleAction as RuleAction, type FibRuleSpec as RuleSpec } from '../ipv4/index.js';
 import { Args, invarg, matches, parseCUnsigned, parsePrefixArg, validIfname } from './cli-args.js';
 import { familyWord, must, unknownCommand, type IpContext } from './ip-context.js';
 import { tableId } from './ip-route.js';
@@ -34,7 +34,7 @@ export function formatRule(rule: Rule, ns: NetNamespace): string {
   }
   if (rule.iif !== undefined) w.push('iif', ns.device(rule.iif) === undefined ? `${rule.iif} [detached]` : rule.iif);
   if (rule.oif !== undefined) w.push('oif', ns.device(rule.oif) === undefined ? `${rule.oif} [detached]` : rule.oif);
-  if (rule.action === 'lookup') w.push('lookup', tableName(rule.table));
+  if (rule.action === 'lookup') w.push('lookup', routeTableName(rule.table));
   else w.push(rule.action);
   return `${rule.priority}:\t${w.join(' ')}\n`;
 }

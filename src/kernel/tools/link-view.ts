@@ -88,7 +88,9 @@ function running(dev: NetDevice): boolean {
 export function linkFlagWords(dev: NetDevice): string[] {
   const w: string[] = [];
   if (dev.adminUp && !running(dev)) w.push('NO-CARRIER');
+  // dummy_setup clears IFF_MULTICAST.
   if (dev.kind === 'loopback') w.push('LOOPBACK');
+  else if (dev.kind === 'dummy') w.push('BROADCAST');
   else w.push('BROADCAST', 'MULTICAST');
   if (dev.kind !== 'loopback' && dev.noArp()) w.push('NOARP');
   if (dev.adminUp) w.push('UP');
@@ -108,9 +110,31 @@ function flagsText(dev: NetDevice, mdown: boolean): string {
   return `<${linkFlagWords(dev).join(',')}${mdown ? ',M-DOWN' : ''}>`;
 }
 
-/** `qdisc`: `noop` until the device is up, then the default qdisc for its kind. */
+const ACTIVATED_KEY = 'tools.qdisc-activated';
+
+/**
+ * Follows NETDEV_UP and NETDEV_UNREGISTER in every namespace of `host`: `dev_activate` gives a
+ * device its default qdisc the first time it comes up and `dev_close` keeps it, only
+ * `dev_shutdown` (unregister, or a move to another namespace) puts back `noop`. The programs
+ * install this on first use; `installKernel` may install it at boot so earlier history counts.
+ */
+export function installToolsState(host: Host): void {
+  if (host.ext.has(ACTIVATED_KEY)) return;
+  const activated = new WeakSet<NetDevice>();
+  host.ext.set(ACTIVATED_KEY, activated);
+  host.onNamespace(ns => {
+    for (const dev of ns.devices.values()) if (dev.adminUp) activated.add(dev);
+    ns.onNetdevEvent((event, dev) => {
+      if (event === 'up') activated.add(dev);
+      else if (event === 'unregister') activated.delete(dev);
+    });
+  });
+}
+
+/** `qdisc`: `noop` until the device first comes up, then the default qdisc for its kind. */
 export function qdiscName(dev: NetDevice): string {
-  if (!dev.adminUp) return 'noop';
+  const activated = dev.netns.host.ext.get(ACTIVATED_KEY) as WeakSet<NetDevice> | undefined;
+  if (!dev.adminUp && !(activated?.has(dev) ?? false)) return 'noop';
   return dev.kind === 'physical' ? 'pfifo_fast' : 'noqueue';
 }
 
@@ -218,9 +242,22 @@ export function formatLinkBrief(dev: NetDevice): string {
   return `${briefPrefix(dev)}${formatMac(dev.mac)} ${flagsText(dev, mdown)} \n`;
 }
 
-/** `bridge link` line of a port: `N: name@link: <FLAGS> mtu M master B state S priority P cost C `. */
+/**
+ * `bridge link` line of a port: `N: name@link: <FLAGS> mtu M master B state S priority P cost C `.
+ * The kernel's AF_BRIDGE answer carries IFLA_LINK without IFLA_LINK_NETNSID, so the link index
+ * is looked up among this namespace's devices (a veth whose peer is index 2 elsewhere shows
+ * `@br0` when the bridge is index 2 here); an unknown index prints `@ifN`, and `M-DOWN` only
+ * when a device of that index exists here and is down (`ll_index_to_flags` is -1 otherwise).
+ */
 export function formatBridgePortLine(dev: NetDevice, state: string, priority: number, cost: number): string {
-  const { name, mdown } = nameAndLink(dev);
+  const target = linkTarget(dev);
+  let name = dev.name;
+  let mdown = false;
+  if (target !== undefined) {
+    const here = dev.netns.byIndex(target.ifindex);
+    name += here === undefined ? `@if${target.ifindex}` : `@${here.name}`;
+    mdown = here !== undefined && !here.adminUp;
+  }
   const master = dev.master === undefined ? '' : `master ${dev.master.name} `;
   return `${dev.ifindex}: ${name}: ${flagsText(dev, mdown)} mtu ${dev.mtu} ${master}state ${state} priority ${priority} cost ${cost} \n`;
 }

@@ -15,7 +15,7 @@
  * Leaves out: multipath, `expires`, cache entries of PMTU/redirect exceptions, IPv6.
  */
 import { formatIpv4, type Ipv4 } from '../../packet/index.js';
-import { tableName, type Route, type RouteGetResult, type RouteTable } from '../ipv4/index.js';
+import { routeTableName, type Route, type RouteGetResult, type RouteTable } from '../ipv4/index.js';
 import { carrierOk } from './link-view.js';
 
 /** Which fields a listing filter fixed (so `print_route` leaves them out). */
@@ -51,7 +51,7 @@ export function formatRouteLine(r: Route, f: RoutePrintFilter = {}): string {
   w.push(routeDstText(r.dst, r.prefix));
   if (r.gateway !== undefined && f.via !== true) w.push('via', formatIpv4(r.gateway));
   if (r.dev !== undefined && f.dev !== true) w.push('dev', r.dev.name);
-  if ((r.table !== 254 || d) && f.allTables === true) w.push('table', tableName(r.table));
+  if ((r.table !== 254 || d) && f.allTables === true) w.push('table', routeTableName(r.table));
   if ((r.proto !== 'boot' || d) && f.proto !== true) w.push('proto', r.proto);
   if ((r.scope !== 'global' || d) && f.scope !== true) w.push('scope', r.scope);
   if (r.src !== undefined && f.src !== true) w.push('src', formatIpv4(r.src));
@@ -77,7 +77,7 @@ export function formatRouteGetAnswer(r: RouteGetResult, askedSrc: Ipv4 | undefin
   if (askedSrc !== undefined) w.push('from', formatIpv4(askedSrc));
   if (r.gateway !== undefined) w.push('via', formatIpv4(r.gateway));
   w.push('dev', r.dev.name);
-  if (r.route !== undefined && r.route.table !== 254 && r.route.table !== 255) w.push('table', tableName(r.route.table));
+  if (r.route !== undefined && r.route.table !== 254 && r.route.table !== 255) w.push('table', routeTableName(r.route.table));
   if (r.iif === undefined && r.src !== undefined && r.src !== askedSrc) w.push('src', formatIpv4(r.src));
   if (r.mark !== 0) w.push('mark', `0x${r.mark.toString(16)}`);
   if (r.iif === undefined) w.push('uid', '0');

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { SECOND } from '../../../src/engine/index.js';
 import { IPPROTO_UDP, TCP_FIN, TCP_RST } from '../../../src/packet/index.js';
-import { accountRequest, ipvsInDecision, stateName, SVC_F_PERSISTENT, type IpvsInDecision, type IpvsState } from '../../../src/kernel/ipvs/index.js';
+import { accountRequest, ipvsInDecision, stateName, SVC_F_ONEPACKET, SVC_F_PERSISTENT, type IpvsInDecision, type IpvsState } from '../../../src/kernel/ipvs/index.js';
 import { ACK, SYN, ip, ipvsNs, must, server, tcp } from './helpers.js';
 
 const VIP = '10.96.0.1';
@@ -140,6 +140,24 @@ describe('states, timeouts and counters', () => {
     world.engine.runUntil(299 * SECOND);
     expect(ipvs.conns.count).toBe(1);
     world.engine.runUntil(301 * SECOND);
+    expect(ipvs.conns.count).toBe(0);
+  });
+
+  it('forgets one-packet (--ops) UDP entries right after their packet', () => {
+    const { ipvs } = ipvsNs();
+    const udpKey = { fwmark: 0, protocol: IPPROTO_UDP, addr: ip(VIP), port: 53 };
+    must(ipvs.addService({ ...udpKey, schedName: 'rr', flags: SVC_F_ONEPACKET }));
+    must(ipvs.addDest(udpKey, { addr: ip('192.168.1.1'), port: 53, fwd: 'masq' }));
+    must(ipvs.addDest(udpKey, { addr: ip('192.168.1.2'), port: 53, fwd: 'masq' }));
+    const pkt = { protocol: IPPROTO_UDP, saddr: ip('10.0.0.9'), sport: 5353, daddr: ip(VIP), dport: 53, mark: 0, tcpFlags: 0 };
+    const picks: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const d = ipvsInDecision(ipvs, pkt, false);
+      picks.push(server(d));
+      if (d.kind === 'conn') ipvs.conns.put(d.conn);
+    }
+    // The same flow is scheduled anew for every datagram.
+    expect(picks).toEqual(['192.168.1.2:53', '192.168.1.1:53', '192.168.1.2:53']);
     expect(ipvs.conns.count).toBe(0);
   });
 

@@ -8,7 +8,7 @@ import { SECOND } from '../../../src/engine/index.js';
 import { conntrackOf } from '../../../src/kernel/conntrack/index.js';
 import { ipv4Of } from '../../../src/kernel/index.js';
 import { ipvsOf } from '../../../src/kernel/ipvs/index.js';
-import { formatMac, mustParseCidr } from '../../../src/packet/index.js';
+import { decodeIpv4, formatMac, mustParseCidr, mustParseIpv4 as ip, type Ipv4Repr } from '../../../src/packet/index.js';
 import { ipt, ipvsLab, ipvsadm, tcpConnect, tcpServer, type Served } from './lab.js';
 
 function records(world: ReturnType<typeof ipvsLab>['world'], kind: string, netns?: string): Record<string, unknown>[] {
@@ -31,9 +31,9 @@ describe('fwmark service over three backends (masquerading)', () => {
     expect(conns.map(c => c.got.join(''))).toEqual(['rs3', 'rs2', 'rs1', 'rs3', 'rs2', 'rs1']);
     expect(conns.every(c => c.sock.state === 'ESTABLISHED' && c.errors.length === 0)).toBe(true);
     // The servers saw the real client address (no SNAT) and their own address (DNAT).
-    expect(served.map(s => s.server)).toEqual(['rs3', 'rs2', 'rs1', 'rs3', 'rs2', 'rs1']);
-    expect(served[0]!.peer.startsWith('10.0.1.2:')).toBe(true);
-    expect(served[0]!.local).toBe('10.0.4.2:80');
+    expect(served.map(s => s.server).sort()).toEqual(['rs1', 'rs1', 'rs2', 'rs2', 'rs3', 'rs3']);
+    expect(served.every(s => s.peer.startsWith('10.0.1.2:'))).toBe(true);
+    expect(served.find(s => s.server === 'rs3')!.local).toBe('10.0.4.2:80');
     const ipvs = ipvsOf(l.director);
     expect(ipvs.conns.entries().every(c => c.state === 1)).toBe(true);
     expect(ipvsadm(l.director, '-Ln')).toContain('  -> 10.0.2.2:80                  Masq    1      2          0         \n');
@@ -86,14 +86,40 @@ describe('TCP service by VIP', () => {
     const r = ipv4Of(l.rs[0]!).addrAdd(lo, mustParseCidr('10.0.1.100/32'));
     if (!r.ok) throw new Error(r.error);
     const served: Served[] = [];
-    tcpServer(l.rs[0]!, 80, 'rs1', served);
+    const listener = tcpServer(l.rs[0]!, 80, 'rs1', served);
     tcpConnect(l.client, '10.0.1.100:80');
     l.world.engine.runFor(SECOND);
-    expect(served).toHaveLength(1);
-    expect(served[0]!.local).toBe('10.0.1.100:80');
-    const tx = l.world.trace.records.find(x => x.kind === 'transmit' && x.location.netns === 'director' && x.location.device === 'eth1')!;
+    // The SYN reached the real server addressed to the VIP: a child waits in SYN_RECV.
+    expect([...listener.pendingChildren].map(c => c.state)).toEqual(['SYN_RECV']);
+    expect([...listener.pendingChildren][0]!.localAddr).toBe(ip('10.0.1.100'));
+    const tx = l.world.trace.records.find(
+      x => x.kind === 'transmit' && x.location.netns === 'director' && x.location.device === 'eth1' && x.detail['etherType'] === 0x0800,
+    )!;
     expect(tx.detail['dst']).toBe(formatMac(l.rsEth0[0]!.mac));
     expect(records(l.world, 'rewrite', 'director')[0]).toMatchObject({ by: 'ipvs-dr', nexthop: '10.0.2.2', ttl: 63 });
+    // DR sees only the inbound direction: the SYN-ACK from the VIP, routed back through the
+    // director, is a martian there (its source is a local address of the director).
+    expect(l.director.drops.get('martian')).toBeGreaterThan(0);
+    expect(ipvsOf(l.director).conns.entries()[0]!.noOutput).toBe(true);
+  });
+
+  it('IPIP tunnelling wraps the request in an outer header from the director to the real server', () => {
+    const l = ipvsLab();
+    ipvsadm(l.director, '-A -t 10.0.1.100:80 -s rr');
+    ipvsadm(l.director, '-a -t 10.0.1.100:80 -r 10.0.2.2 -i');
+    const seen: Ipv4Repr[] = [];
+    l.rsEth0[0]!.taps.add((_dev, skb, dir) => {
+      if (dir === 'rx' && skb.frame.payload.kind === 'ipv4') seen.push(skb.frame.payload);
+    });
+    tcpConnect(l.client, '10.0.1.100:80');
+    l.world.engine.runFor(SECOND / 10);
+    const outer = seen.find(x => x.protocol === 4)!;
+    expect(outer).toMatchObject({ src: ip('10.0.2.1'), dst: ip('10.0.2.2'), ttl: 63 });
+    if (outer.payload.kind !== 'payload') throw new Error(outer.payload.kind);
+    const inner = decodeIpv4(outer.payload.bytes);
+    if (!inner.ok) throw new Error(inner.issue.message);
+    expect(inner.value).toMatchObject({ src: ip('10.0.1.2'), dst: ip('10.0.1.100'), ttl: 63, protocol: 6 });
+    expect(records(l.world, 'encap', 'director')[0]).toMatchObject({ by: 'ipvs-ipip', outerDst: '10.0.2.2' });
   });
 
   it('with vs.conntrack=1 nat POSTROUTING can MASQUERADE IPVS traffic (-m ipvs), and the reply is un-NATed', () => {

@@ -1,3 +1,7 @@
+/**
+ * The iptables commands on a ruleset: lazy tables, append/insert order, address lists, delete,
+ * replace, check, chain management, policies, counters, and the -L / -S / iptables-save formats.
+ */
 import { describe, expect, it } from 'vitest';
 import { Ruleset, runIptablesSave } from '../../../src/kernel/netfilter/index.js';
 import { ipt, setup } from './support.js';

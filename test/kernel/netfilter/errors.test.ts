@@ -1,3 +1,8 @@
+/**
+ * Exact stderr texts and exit codes of iptables 1.8.9 (nf_tables) for usage errors (2),
+ * errno failures (1), unknown tables (3) and kernel refusals (4); a failed command leaves the
+ * ruleset untouched.
+ */
 import { describe, expect, it } from 'vitest';
 import { Ruleset } from '../../../src/kernel/netfilter/index.js';
 import { ipt, setup } from './support.js';

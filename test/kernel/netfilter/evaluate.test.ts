@@ -1,3 +1,8 @@
+/**
+ * traverseChain on hand-built rulesets: jump/goto/RETURN and policy semantics, NAT and REJECT
+ * verdicts, marks, each match type, counters only on apply, TRACE line numbering, and kernel
+ * checks that depend on chain reachability.
+ */
 import { describe, expect, it } from 'vitest';
 import { applyCounters, traceLines, traverseChain, type NfTraversal } from '../../../src/kernel/netfilter/index.js';
 import { context, ip, ipt, packet, setup } from './support.js';

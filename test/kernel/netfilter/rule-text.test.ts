@@ -1,3 +1,8 @@
+/**
+ * The canonical iptables-save text of each supported match and target: implicit `-m tcp`,
+ * address normalisation, option order, and the extensions' own spellings (cases adapted from
+ * upstream iptables' extensions/*.t files and the Docker captures).
+ */
 import { describe, expect, it } from 'vitest';
 import { formatRule, parseRuleLine, splitWords } from '../../../src/kernel/netfilter/index.js';
 

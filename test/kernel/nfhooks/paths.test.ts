@@ -260,6 +260,22 @@ describe('filter verdicts', () => {
   });
 });
 
+describe('answers attached to the rejected connection', () => {
+  it('un-DNATs the RST REJECT sends for a published port, so the client sees it refused', () => {
+    const l = lab();
+    dockerRules(l.root, 'tcp');
+    ipt(l.root, '-I DOCKER 1 -p tcp -j REJECT --reject-with tcp-reset');
+    const s = socketsOf(l.client).tcp();
+    const errors: string[] = [];
+    s.onError = e => errors.push(e);
+    must(s.connect(mustParseIpv4('10.0.0.11'), 8080));
+    l.world.engine.runFor(SECOND / 10);
+    expect(errors).toEqual(['ECONNREFUSED']);
+    expect(records(l.world, 'conntrack', 'root')).toContainEqual(expect.objectContaining({ event: 'attached', hook: 'OUTPUT', ctstate: 'RELATED' }));
+    expect(records(l.world, 'rewrite', 'root').at(-1)).toMatchObject({ hook: 'POSTROUTING', nat: 'un-DNAT', after: expect.stringMatching(/^tcp 10\.0\.0\.11:8080 > 10\.0\.0\.100:\d+$/) });
+  });
+});
+
 describe('TRACE', () => {
   it('logs matched rules and chain ends of a traced packet in the initial namespace', () => {
     const l = lab();

@@ -133,6 +133,46 @@ describe('TCP data and close', () => {
     expect(c.state).toBe('CLOSED');
   });
 
+  it('a simultaneous close goes through CLOSING to TIME_WAIT on both sides', () => {
+    const p = vethPair();
+    const l = p.sb.tcp();
+    l.bind(0, 80);
+    l.listen();
+    let server: TcpSocket | undefined;
+    l.onAccept = s => (server = s);
+    const c = p.sa.tcp();
+    c.connect(p.ipB, 80);
+    p.world.engine.runFor(SECOND / 10);
+    const states: string[] = [];
+    c.close();
+    server!.close();
+    states.push(c.state, server!.state);
+    p.world.engine.runFor(SECOND / 10);
+    states.push(c.state, server!.state);
+    expect(states).toEqual(['FIN_WAIT_1', 'FIN_WAIT_1', 'TIME_WAIT', 'TIME_WAIT']);
+  });
+
+  it('after a half-close the peer can still send, and the data arrives', () => {
+    const p = vethPair();
+    const l = p.sb.tcp();
+    l.bind(0, 80);
+    l.listen();
+    l.onAccept = s => {
+      s.onEnd = () => {
+        s.send('late reply');
+        s.close();
+      };
+    };
+    const c = p.sa.tcp();
+    let got = '';
+    c.onConnect = () => c.shutdownWrite();
+    c.onData = d => (got += decoder.decode(d));
+    c.connect(p.ipB, 80);
+    p.world.engine.runFor(SECOND / 10);
+    expect(got).toBe('late reply');
+    expect(c.state).toBe('TIME_WAIT');
+  });
+
   it('splits a write into MSS-sized segments with PSH on the last', () => {
     const p = vethPair();
     const fromA = sentSegments(p.a);

@@ -70,6 +70,8 @@ export class BridgeDriver implements NetworkDriver {
   readonly forwardingEnabledByDocker: boolean;
   private readonly networks = new Map<string, BridgeNetwork>();
   private readonly state: DriverState;
+  /** Proxies in the order they were made (pid order for docker-proxy), pruned as they stop. */
+  private created: UserlandProxy[] = [];
 
   private constructor(ns: NetNamespace, config: DriverConfig, ipt: IpTables | undefined, chains: DriverChains | undefined, forwarding: boolean, owner: BridgeDriverOptions['daemonOwner']) {
     this.ns = ns;
@@ -79,7 +81,11 @@ export class BridgeDriver implements NetworkDriver {
     this.forwardingEnabledByDocker = forwarding;
     this.portAllocator = PortAllocator.forNamespace(ns);
     const host = ns.host;
-    const proxies = (spec: ProxySpec, useProxy: boolean): UserlandProxy => (useProxy ? newProxy(host, spec) : newDummyProxy(host, spec, owner));
+    const proxies = (spec: ProxySpec, useProxy: boolean): UserlandProxy => {
+      const p = useProxy ? newProxy(host, spec) : newDummyProxy(host, spec, owner);
+      this.created.push(p);
+      return p;
+    };
     this.state = { ns, config, ipt, chains, allocator: this.portAllocator, proxies };
   }
 
@@ -294,13 +300,14 @@ export class BridgeDriver implements NetworkDriver {
     return ok(undefined);
   }
 
-  /** The userland proxies running for every network, in mapping order (`ps` of docker-proxy). */
+  /** The userland proxies of live mappings, oldest first (`ps` order of the docker-proxy processes). */
   proxies(): UserlandProxy[] {
-    const out: UserlandProxy[] = [];
+    const live = new Set<UserlandProxy>();
     for (const n of this.networks.values()) {
-      for (const m of [...n.portMapper.mappings(), ...n.portMapperV6.mappings()]) out.push(m.proxy);
+      for (const m of [...n.portMapper.mappings(), ...n.portMapperV6.mappings()]) live.add(m.proxy);
     }
-    return out;
+    this.created = this.created.filter(p => live.has(p));
+    return [...this.created];
   }
 }
 
