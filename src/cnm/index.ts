@@ -9,3 +9,6 @@ export * from './driver-api.js';
 export * from './core/index.js';
 export { nullDriverFactory, inertDriver, NULL_NETWORK_TYPE } from './drivers/null.js';
 export { hostDriverFactory, HOST_NETWORK_TYPE } from './drivers/host.js';
+export { embeddedResolverFactory, embeddedDnsOf, EmbeddedDnsServer, DNS_SHUFFLE_STREAM, type EmbeddedDnsFactory, type EmbeddedDnsOptions } from './dns/index.js';
+export { macvlanDriverFactory, MacvlanDriver, MACVLAN_NETWORK_TYPE } from './drivers/macvlan/index.js';
+export { registerPlugin, pluginHost, httpResponse, RemoteDriver, RemoteIpam, type Plugin, type PluginHost, type RegisteredPlugin } from './drivers/remote/index.js';

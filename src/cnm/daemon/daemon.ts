@@ -25,6 +25,7 @@ import { formatCidr, parseIpv4, type Cidr } from '../../packet/index.js';
 import { Controller, type Endpoint, type Network } from '../core/index.js';
 import { embeddedResolverFactory } from '../dns/index.js';
 import { bridgeDriverFactory, type BridgeDriver } from '../drivers/bridge/index.js';
+import { macvlanDriverFactory } from '../drivers/macvlan/index.js';
 import type { ExposedPort } from '../driver-api.js';
 import { notFound, ok, type Result } from '../errors.js';
 import { builtinCatalogue, type ImageCatalogue } from '../images/index.js';
@@ -72,6 +73,7 @@ export class DockerDaemon {
     const world = host.world;
     this.controller = new Controller(host, { resolverFactory: embeddedResolverFactory({ daemonPid: this.pid }) });
     this.controller.registerDriver('bridge', bridgeDriverFactory({ daemonOwner: { comm: 'dockerd', pid: this.pid, fd: 20 } }));
+    this.controller.registerDriver('macvlan', macvlanDriverFactory);
     const controller = this.controller;
     this.ctx = {
       host,
@@ -254,7 +256,7 @@ export class DockerDaemon {
 
   imageInspect(ref: string): Result<JsonValue> {
     const found = this.ctx.images.local(ref);
-    return found === undefined ? notFound(`No such image: ${ref}`) : ok(imageInspectJson(found.image, found.ref));
+    return found === undefined ? notFound(`No such image: ${ref}`) : ok(imageInspectJson(found.image));
   }
 
   imageLookup(ref: string): ReturnType<ImageCatalogue['lookup']> {
