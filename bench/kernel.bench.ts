@@ -12,7 +12,7 @@
  * Leaves out: netfilter (measured by the netfilter benchmarks) and sockets.
  */
 import { SECOND } from '../src/engine/index.js';
-import { World, installKernel, ipOutput, ipv4Of, linkAdd, linkSetMaster, linkSetNs, linkSetUp, type NetDevice, type NetNamespace } from '../src/kernel/index.js';
+import { World, installKernel, ipOutput, ipv4Of, linkAdd, linkSetMaster, linkSetUp, type NetDevice, type NetNamespace } from '../src/kernel/index.js';
 import { mustParseCidr, mustParseIpv4, textPayload } from '../src/packet/index.js';
 
 const PACKETS = 100_000;

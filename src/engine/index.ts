@@ -47,3 +47,4 @@ export {
   type TraceRecorderOptions,
   type DropReason,
 } from './trace.js';
+export * from './wall-clock.js';

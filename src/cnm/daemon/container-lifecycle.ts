@@ -26,8 +26,12 @@ const SIGKILL_EXIT = 137;
 /** The restart manager's first back-off (`restartmanager.go` `defaultTimeout`). */
 const RESTART_BACKOFF_NS = 100_000_000;
 
-/** `containerStart`. A container that is already running is left as it is. */
-export function startContainer(ctx: DaemonContext, c: Container): Result<void> {
+/**
+ * `containerStart`. A container that is already running is left as it is. `stdinEof`: the
+ * client attached stdin and it is at its end (`docker run -i` from a script), so a shell
+ * reading it exits at once.
+ */
+export function startContainer(ctx: DaemonContext, c: Container, stdinEof = false): Result<void> {
   if (c.running) return ok(undefined);
   if (c.state.status === 'removing') return conflict('container is marked for removal and cannot be started');
   const fail = (message: string, kind: DockerErrorKind = 'system'): Result<void> => {
@@ -53,7 +57,7 @@ export function startContainer(ctx: DaemonContext, c: Container): Result<void> {
     ctx,
     c,
     [c.path, ...c.args],
-    { interactive: c.config.openStdin, exec: false },
+    { interactive: c.config.openStdin && !stdinEof, exec: false },
     s => {
       started = s.proc;
       c.apply('start');

@@ -184,11 +184,11 @@ export class DockerDaemon {
   }
 
   /** `POST /containers/{id}/start`; `notModified` when it was running already. */
-  containerStart(ref: string): Result<{ notModified: boolean }> {
+  containerStart(ref: string, options: { readonly stdinEof?: boolean } = {}): Result<{ notModified: boolean }> {
     const c = this.#container(ref);
     if (!c.ok) return c;
     if (c.value.running) return ok({ notModified: true });
-    const r = startContainer(this.ctx, c.value);
+    const r = startContainer(this.ctx, c.value, options.stdinEof ?? false);
     return r.ok ? ok({ notModified: false }) : r;
   }
 

@@ -16,8 +16,10 @@
  * Sockets are owned by `dockerd` in `ss -p` when the daemon's pid is known; their fds follow the
  * pattern of the reference host (UDP fd, TCP fd two above it). Every query, answer and forward is
  * a `dns` trace record; dockerd's debug lines are kept in `log`.
+ * A stopped resolver can be started again (new ports; `setupIPTable` then flushes and refills the
+ * chains), as upstream's `Stop` allows.
  * Leaves out: the swarm-mode backends (`ResolveService` returns nothing from a plain sandbox),
- * the 1024-query limit, TCP idle timeouts, restarting a stopped resolver.
+ * the 1024-query limit, TCP idle timeouts.
  */
 import type { Rng } from '../../engine/index.js';
 import {
@@ -178,19 +180,19 @@ export class EmbeddedDnsServer implements EmbeddedResolver {
           containerNs: this.sandbox.ns,
           hostNs: this.sandbox.hostNs,
           servers: this.#ext,
-          ...(this.settings.owner === undefined ? {} : { owner: this.settings.owner }),
+          // Each forwarding socket is another descriptor of dockerd's.
+          ...(this.settings.owner === undefined ? {} : { owner: { ...this.settings.owner, fd: this.settings.owner.fd + 4 } }),
           log: (line: string) => this.#log(line),
           packetId,
         };
-        let settled = false;
-        let exchange: Exchange | undefined;
-        exchange = forwardQuery(ctx, query, proto, reply => {
-          settled = true;
-          if (exchange !== undefined) this.#pending.delete(exchange);
+        // The loop may finish before forwardQuery returns (no servers, an immediate failure).
+        const flight: { exchange: Exchange | undefined; done: boolean } = { exchange: undefined, done: false };
+        flight.exchange = forwardQuery(ctx, query, proto, reply => {
+          flight.done = true;
+          if (flight.exchange !== undefined) this.#pending.delete(flight.exchange);
           if (reply !== undefined && this.running) send(reply);
         });
-        if (!settled) this.#pending.add(exchange);
-        else exchange = undefined;
+        if (!flight.done) this.#pending.add(flight.exchange);
         return undefined;
       }
     }

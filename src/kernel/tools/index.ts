@@ -46,3 +46,4 @@ export function registerTools(registry: ProgramRegistry): void {
   registry.register('brctl', brctlProgram);
   registry.register('sysctl', sysctlProgram);
 }
+export { registerNetfilterTools } from './netfilter-programs.js';

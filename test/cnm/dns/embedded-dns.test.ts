@@ -251,3 +251,30 @@ describe('shuffling multi-address answers (dns-shuffle stream)', () => {
     expect(lab.world.rng.names()).toContain('dns-shuffle');
   });
 });
+
+describe('restart', () => {
+  it('starts again after a stop, on new ports, with the chains flushed and refilled', () => {
+    const { a3 } = net57();
+    const s = server(a3);
+    const before = [s.udpPort, s.tcpPort];
+    s.stop();
+    expect(ask(a3.ns, 'a1', DNS_TYPE.A, { waitSeconds: 2 }).reply).toBeUndefined();
+    expect(s.start().ok).toBe(true);
+    expect([s.udpPort, s.tcpPort]).not.toEqual(before);
+    expect(s.rules?.commands.map(c => c.argv.slice(1, 5).join(' ')).slice(0, 2)).toEqual(['-t nat -C OUTPUT', '-t nat -F DOCKER_OUTPUT']);
+    const save = runIptablesSave(iptablesOf(a3.ns), []).stdout;
+    expect(save.split('\n').filter(l => l.startsWith('-A DOCKER_OUTPUT')).length).toBe(2);
+    expect(addresses(ask(a3.ns, 'a1').reply)).toEqual(['192.168.57.32']);
+  });
+});
+
+describe('determinism', () => {
+  it('gives the same trace digest, ports and answers on two runs of one seed', () => {
+    const once = (): string[] => {
+      const { lab, a3 } = net57(9);
+      const out = [String(server(a3).udpPort), ...addresses(ask(a3.ns, 'svc').reply), ...addresses(ask(a3.ns, 'svc').reply)];
+      return [...out, lab.world.trace.digest()];
+    };
+    expect(once()).toEqual(once());
+  });
+});

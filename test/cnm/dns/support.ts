@@ -81,11 +81,13 @@ export interface Container {
   readonly ns: NetNamespace;
 }
 
-let counter = 0;
+/** Containers run so far per lab, for ids that do not depend on other tests. */
+const counters = new WeakMap<Lab, number>();
 
 /** `docker run -d --name NAME --network N [--ip IP] [--network-alias A] [--dns D]`. */
 export function run(lab: Lab, n: Network, name: string, opts: { ip?: string; aliases?: string[]; dns?: string[]; dnsOptions?: string[]; id?: string } = {}): Container {
-  counter++;
+  const counter = (counters.get(lab) ?? 0) + 1;
+  counters.set(lab, counter);
   const id = opts.id ?? `${counter.toString(16).padStart(4, '0')}${'c0ffee'.repeat(10)}`.slice(0, 64);
   const short = id.slice(0, 12);
   const sb = must(

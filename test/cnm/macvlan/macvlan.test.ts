@@ -29,12 +29,10 @@ function lab(): MvLab {
   return { world, host, router, outsider, controller };
 }
 
-let subnets = 0;
-
 /** `docker network create -d macvlan -o ...`: the segment's subnet, or a fresh one with `other`. */
 function create(l: MvLab, name: string, options: Record<string, string>, extra: NetworkCreateOptions & { other?: boolean } = {}): Result<Network> {
   const { other, ...rest } = extra;
-  const ipam = other === true ? { subnet: `10.${20 + ++subnets}.0.0/24` } : { subnet: '192.0.2.0/24', ipRange: '192.0.2.128/25', gateway: '192.0.2.1' };
+  const ipam = other === true ? { subnet: `10.${20 + l.controller.networks().length}.0.0/24` } : { subnet: '192.0.2.0/24', ipRange: '192.0.2.128/25', gateway: '192.0.2.1' };
   return l.controller.newNetwork('macvlan', name, { ipamConfig: [ipam], options: new Map(Object.entries(options)), ...rest });
 }
 
@@ -49,10 +47,12 @@ function driverOf(l: MvLab): MacvlanDriver {
   return d.value;
 }
 
-let ids = 0;
+const runs = new WeakMap<MvLab, number>();
+
 function run(l: MvLab, n: Network, name: string): Container {
-  ids++;
-  const id = `${ids.toString(16).padStart(2, '0')}${'ab'.repeat(31)}`;
+  const count = (runs.get(l) ?? 0) + 1;
+  runs.set(l, count);
+  const id = `${count.toString(16).padStart(2, '0')}${'ab'.repeat(31)}`;
   const sb = must(l.controller.newSandbox(id, { label: name, hostname: id.slice(0, 12) }));
   const ep = must(n.createEndpoint(name, { aliases: [id.slice(0, 12)] }));
   must(ep.join(sb));
