@@ -12,3 +12,6 @@ export { hostDriverFactory, HOST_NETWORK_TYPE } from './drivers/host.js';
 export { embeddedResolverFactory, embeddedDnsOf, EmbeddedDnsServer, DNS_SHUFFLE_STREAM, type EmbeddedDnsFactory, type EmbeddedDnsOptions } from './dns/index.js';
 export { macvlanDriverFactory, MacvlanDriver, MACVLAN_NETWORK_TYPE } from './drivers/macvlan/index.js';
 export { registerPlugin, pluginHost, httpResponse, RemoteDriver, RemoteIpam, type Plugin, type PluginHost, type RegisteredPlugin } from './drivers/remote/index.js';
+export { DockerDaemon, startDockerDaemon, type ContainerContextView } from './daemon/index.js';
+export { builtinCatalogue, ImageCatalogue, BUILTIN_IMAGES, type ImageSpec } from './images/index.js';
+export { dockerProgram, GoTemplate, goJson, tabwrite } from './docker-cli/index.js';

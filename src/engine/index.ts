@@ -44,6 +44,8 @@ export {
   type TraceKind,
   type TraceValue,
   type TraceRecord,
+  type TraceDetail,
+  type TraceDetailBuilder,
   type TraceRecorderOptions,
   type DropReason,
 } from './trace.js';

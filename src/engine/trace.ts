@@ -21,6 +21,10 @@
  * - `kind` and a drop's `reason` come from closed sets (`TRACE_KINDS`, `DROP_REASONS`).
  * - The recorder keeps the objects it is given: callers pass fresh detail objects and never
  *   mutate them afterwards (packets are immutable values, design.md section 4).
+ * - Recording is cheap enough to leave on (npm-ecosystem.md 2d: record numbers, format later):
+ *   the packet path records with `recordWith`, giving a detail builder and the values it needs;
+ *   the detail is built, once, when the records are first read. A record reads the same whenever
+ *   it is read, because builders are pure and their arguments immutable.
  * - `digest` is SHA-256 over the canonical JSON of each record, one per line, in seq order.
  */
 
@@ -117,15 +121,57 @@ export interface TraceRecorderOptions {
 
 export const DEFAULT_TRACE_LIMIT = 1_000_000;
 
-const NO_DETAIL: Readonly<Record<string, TraceValue>> = Object.freeze({});
+/** A record's detail, as renderers read it. */
+export type TraceDetail = Readonly<Record<string, TraceValue>>;
 
+/**
+ * Builds a record's detail from the values captured when the record was made (`recordWith`).
+ * It runs later, when the records are first read, so it must be a pure function of its
+ * arguments and the arguments must never change: primitives (numbers, interned strings such as
+ * a device's name at that moment) and immutable values (frames, headers, routes). It takes at
+ * most six arguments.
+ */
+export type TraceDetailBuilder = (...args: never[]) => TraceDetail;
+
+/** What `materialise` calls a builder as. */
+type AnyBuilder = (...args: unknown[]) => TraceDetail;
+
+const NO_DETAIL: TraceDetail = Object.freeze({});
+
+/** The builder of records given a ready detail: the detail itself. */
+const asGiven = (detail: TraceDetail): TraceDetail => detail;
+
+/** `recordDrop`: `reason` first, then the given detail. */
+const dropDetail = (reason: DropReason, detail: TraceDetail): TraceDetail => ({ reason, ...detail });
+
+/** Records per storage chunk, and slots per record: packetId, location, kind, builder, six arguments. */
+const CHUNK_RECORDS = 4096;
+const STRIDE = 10;
+
+/**
+ * Records are stored compactly until read, in fixed-size chunks allocated once each: times in a
+ * typed array, and for each record its packet id, location (callers pass interned location
+ * objects), kind, detail builder and up to six builder arguments. Nothing is allocated per record
+ * beyond what the caller already had, and no string is formatted on the packet path. The first
+ * read (`records`, `forPacket`, `digest`) materialises the pending records into `TraceRecord`
+ * objects, in seq order, and releases the chunks.
+ */
 export class TraceRecorder {
   /** When false, `record` does nothing. */
   enabled: boolean;
   readonly limit: number;
   private stored: TraceRecord[] = [];
+  /** Records made and stored (materialised or pending). */
+  private count = 0;
   private nextSeq = 0;
   private dropped = 0;
+  /** Pending records, `CHUNK_RECORDS` per chunk; the first is the record `stored.length`. */
+  private slotChunks: unknown[][] = [];
+  private timeChunks: Float64Array[] = [];
+  private slots: unknown[] = [];
+  private times: Float64Array = new Float64Array(0);
+  /** Index of the next record in the current chunk (`CHUNK_RECORDS` when it is full). */
+  private at = CHUNK_RECORDS;
 
   constructor(options: TraceRecorderOptions = {}) {
     this.enabled = options.enabled ?? true;
@@ -133,40 +179,90 @@ export class TraceRecorder {
   }
 
   /** Adds a record stamped `now` (no-op when disabled). */
-  record(
+  record(now: Instant, packetId: number, location: TraceLocation, kind: TraceKind, detail: TraceDetail = NO_DETAIL): void {
+    if (!this.enabled) {
+      return;
+    }
+    this.recordWith(now, packetId, location, kind, asGiven, detail);
+  }
+
+  /**
+   * Adds a record whose detail `build(a, b, ...)` makes when the trace is read (see
+   * `TraceDetailBuilder` for what the arguments may be). The packet path uses this so that
+   * recording costs no formatting and no allocation.
+   */
+  recordWith<A>(now: Instant, packetId: number, location: TraceLocation, kind: TraceKind, build: (a: A) => TraceDetail, a: A): void;
+  recordWith<A, B>(now: Instant, packetId: number, location: TraceLocation, kind: TraceKind, build: (a: A, b: B) => TraceDetail, a: A, b: B): void;
+  recordWith<A, B, C>(now: Instant, packetId: number, location: TraceLocation, kind: TraceKind, build: (a: A, b: B, c: C) => TraceDetail, a: A, b: B, c: C): void;
+  recordWith<A, B, C, D>(now: Instant, packetId: number, location: TraceLocation, kind: TraceKind, build: (a: A, b: B, c: C, d: D) => TraceDetail, a: A, b: B, c: C, d: D): void;
+  recordWith<A, B, C, D, E>(
     now: Instant,
     packetId: number,
     location: TraceLocation,
     kind: TraceKind,
-    detail: Readonly<Record<string, TraceValue>> = NO_DETAIL,
-  ): void {
-    if (!this.enabled) {
-      return;
-    }
-    const seq = this.nextSeq++;
-    if (this.stored.length < this.limit) {
-      this.stored.push({ seq, time: now, packetId, location, kind, detail });
-    } else {
-      this.dropped++;
-    }
-  }
-
-  /** Records a drop: kind `drop` with `reason` first in the detail. */
-  recordDrop(
+    build: (a: A, b: B, c: C, d: D, e: E) => TraceDetail,
+    a: A,
+    b: B,
+    c: C,
+    d: D,
+    e: E,
+  ): void;
+  recordWith<A, B, C, D, E, F>(
     now: Instant,
     packetId: number,
     location: TraceLocation,
-    reason: DropReason,
-    detail: Readonly<Record<string, TraceValue>> = NO_DETAIL,
-  ): void {
+    kind: TraceKind,
+    build: (a: A, b: B, c: C, d: D, e: E, f: F) => TraceDetail,
+    a: A,
+    b: B,
+    c: C,
+    d: D,
+    e: E,
+    f: F,
+  ): void;
+  recordWith(now: Instant, packetId: number, location: TraceLocation, kind: TraceKind, build: TraceDetailBuilder, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown): void {
+    if (!this.enabled) {
+      return;
+    }
+    this.nextSeq++;
+    if (this.count >= this.limit) {
+      this.dropped++;
+      return;
+    }
+    this.count++;
+    if (this.at === CHUNK_RECORDS) this.newChunk();
+    const i = this.at++;
+    this.times[i] = now;
+    const s = this.slots;
+    const o = i * STRIDE;
+    s[o] = packetId;
+    s[o + 1] = location;
+    s[o + 2] = kind;
+    s[o + 3] = build;
+    s[o + 4] = a;
+    s[o + 5] = b;
+    s[o + 6] = c;
+    s[o + 7] = d;
+    s[o + 8] = e;
+    s[o + 9] = f;
+  }
+
+  /** Records a drop: kind `drop` with `reason` first in the detail. */
+  recordDrop(now: Instant, packetId: number, location: TraceLocation, reason: DropReason, detail: TraceDetail = NO_DETAIL): void {
     if (this.enabled) {
-      this.record(now, packetId, location, 'drop', { reason, ...detail });
+      this.recordWith(now, packetId, location, 'drop', dropDetail, reason, detail);
     }
   }
 
   /** The stored records in seq order. */
   get records(): readonly TraceRecord[] {
+    if (this.count !== this.stored.length) this.materialise();
     return this.stored;
+  }
+
+  /** How many records are stored, without materialising them. */
+  get size(): number {
+    return this.count;
   }
 
   /** Records made after the limit was reached and therefore not stored. */
@@ -176,13 +272,13 @@ export class TraceRecorder {
 
   /** The stored records of one packet, in seq order. */
   forPacket(packetId: number): TraceRecord[] {
-    return this.stored.filter(record => record.packetId === packetId);
+    return this.records.filter(record => record.packetId === packetId);
   }
 
   /** SHA-256 (hex) of the stored records as canonical JSON lines, plus the truncation count. */
   digest(): string {
     const hash = createHash('sha256');
-    for (const record of this.stored) {
+    for (const record of this.records) {
       hash.update(canonicalJson(record));
       hash.update('\n');
     }
@@ -196,8 +292,45 @@ export class TraceRecorder {
   /** Forgets every record and restarts seq at 0. */
   clear(): void {
     this.stored = [];
+    this.count = 0;
     this.nextSeq = 0;
     this.dropped = 0;
+    this.releaseChunks();
+  }
+
+  private newChunk(): void {
+    this.slots = new Array<unknown>(CHUNK_RECORDS * STRIDE).fill(undefined);
+    this.times = new Float64Array(CHUNK_RECORDS);
+    this.slotChunks.push(this.slots);
+    this.timeChunks.push(this.times);
+    this.at = 0;
+  }
+
+  private releaseChunks(): void {
+    this.slotChunks = [];
+    this.timeChunks = [];
+    this.slots = [];
+    this.times = new Float64Array(0);
+    this.at = CHUNK_RECORDS;
+  }
+
+  /** Builds the `TraceRecord` of every pending record, in seq order, and frees the chunks. */
+  private materialise(): void {
+    const stored = this.stored;
+    let seq = stored.length;
+    for (let k = 0; k < this.slotChunks.length; k++) {
+      const s = this.slotChunks[k]!;
+      const times = this.timeChunks[k]!;
+      const n = k === this.slotChunks.length - 1 ? this.at : CHUNK_RECORDS;
+      for (let i = 0; i < n; i++) {
+        const o = i * STRIDE;
+        const build = s[o + 3] as AnyBuilder;
+        const detail = build(s[o + 4], s[o + 5], s[o + 6], s[o + 7], s[o + 8], s[o + 9]);
+        stored.push({ seq, time: times[i]!, packetId: s[o] as number, location: s[o + 1] as TraceLocation, kind: s[o + 2] as TraceKind, detail });
+        seq++;
+      }
+    }
+    this.releaseChunks();
   }
 }
 

@@ -10,8 +10,8 @@
  * Leaves out: qdiscs (every device is `noqueue` or `pfifo_fast` in name only), offloads, XDP,
  * IPv6 addresses.
  */
-import type { TraceValue } from '../engine/index.js';
-import { formatMac, type Mac } from '../packet/index.js';
+import type { TraceDetail, TraceLocation, TraceValue } from '../engine/index.js';
+import { formatMac, type EthernetRepr, type Mac } from '../packet/index.js';
 import type { NetNamespace } from './netns.js';
 import type { Skb } from './skb.js';
 
@@ -57,6 +57,8 @@ export abstract class NetDevice {
   /** `ip link` alias / `ifalias`. */
   alias = '';
   readonly taps = new Set<CaptureTap>();
+  /** The interned location of trace records made on this device (`NetNamespace.traceLocation`). */
+  traceLocationCache: { readonly ns: NetNamespace; readonly location: TraceLocation } | undefined = undefined;
   /** Per-device counters, as `ip -s link` prints them. */
   readonly stats = { rxPackets: 0, rxBytes: 0, txPackets: 0, txBytes: 0, rxDropped: 0, txDropped: 0 };
 
@@ -87,8 +89,8 @@ export abstract class NetDevice {
       return;
     }
     this.stats.txPackets++;
-    for (const tap of this.taps) tap(this, skb, 'tx');
-    if (this.netns.host.world.trace.enabled) this.netns.trace(skb, this, 'transmit', frameDetail(skb, false));
+    if (this.taps.size > 0) for (const tap of this.taps) tap(this, skb, 'tx');
+    if (this.netns.host.world.trace.enabled) this.netns.traceWith(skb, this, 'transmit', txFrameDetail, skb.frame);
     this.xmit(skb);
   }
 
@@ -107,8 +109,8 @@ export abstract class NetDevice {
     }
     this.stats.rxPackets++;
     skb.inDev = this.name;
-    for (const tap of this.taps) tap(this, skb, 'rx');
-    if (this.netns.host.world.trace.enabled) this.netns.trace(skb, this, 'receive', frameDetail(skb, true));
+    if (this.taps.size > 0) for (const tap of this.taps) tap(this, skb, 'rx');
+    if (this.netns.host.world.trace.enabled) this.netns.traceWith(skb, this, 'receive', rxFrameDetail, skb.frame, skb.pktType);
     const tags = skb.frame.vlans;
     if (tags.length > 0 && this.vlanInfo !== undefined && this.vlanInfo.receive(skb) === 'consumed') return;
     if (this.rxHandler !== undefined && this.rxHandler(skb) === 'consumed') return;
@@ -145,11 +147,16 @@ export abstract class NetDevice {
   }
 }
 
-/** The trace detail of a receive or transmit record; built only while tracing is on. */
-function frameDetail(skb: Skb, rx: boolean): Record<string, TraceValue> {
-  const f = skb.frame;
+/** The trace detail of a transmit record (built when the trace is read). */
+function txFrameDetail(f: EthernetRepr): TraceDetail {
   const detail: Record<string, TraceValue> = { src: formatMac(f.src), dst: formatMac(f.dst), etherType: f.etherType };
-  if (rx) detail['pktType'] = skb.pktType;
+  if (f.vlans.length > 0) detail['vlans'] = f.vlans.map(t => t.vid);
+  return detail;
+}
+
+/** The trace detail of a receive record: the frame and the `pktType` it was given. */
+function rxFrameDetail(f: EthernetRepr, pktType: string): TraceDetail {
+  const detail: Record<string, TraceValue> = { src: formatMac(f.src), dst: formatMac(f.dst), etherType: f.etherType, pktType };
   if (f.vlans.length > 0) detail['vlans'] = f.vlans.map(t => t.vid);
   return detail;
 }

@@ -18,5 +18,7 @@ export * from './sockets/index.js';
 export * from './programs/index.js';
 export * from './conntrack/index.js';
 export * from './nfhooks/index.js';
+export * from './xfrm/index.js';
 export { runIptables, runIptablesSave, type IptablesContext, type XtOutput } from './netfilter/index.js';
 export * from './tools/index.js';
+export * from './vxlan/index.js';

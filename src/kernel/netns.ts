@@ -8,7 +8,7 @@
  * Leaves out: IPv6, per-namespace proc files beyond the sysctls modelled in `sysctl.ts`.
  */
 import { formatMac } from '../packet/index.js';
-import type { DropReason, TraceKind, TraceValue } from '../engine/index.js';
+import type { DropReason, TraceDetail, TraceDetailBuilder, TraceKind, TraceLocation, TraceValue } from '../engine/index.js';
 import type { NetDevice } from './device.js';
 import type { Host } from './host.js';
 import type { Skb } from './skb.js';
@@ -45,6 +45,10 @@ export class NetNamespace {
   /** Subscribers to device events in this namespace (conntrack flush on MASQUERADE devices, ...). */
   readonly netdevNotifiers: NetdevNotifier[] = [];
   private nextIfindex = 1;
+  /** Devices by ifindex (`dev_get_by_index`). */
+  private readonly byIfindex = new Map<number, NetDevice>();
+  private nsLocation: TraceLocation | undefined = undefined;
+  private readonly namedLocations = new Map<string, TraceLocation>();
 
   constructor(host: Host, name: string, parent?: NetNamespace) {
     this.host = host;
@@ -66,10 +70,12 @@ export class NetNamespace {
     }
     dev.netns = this;
     this.devices.set(dev.name, dev);
+    this.byIfindex.set(dev.ifindex, dev);
   }
 
   detach(dev: NetDevice): void {
     this.devices.delete(dev.name);
+    if (this.byIfindex.get(dev.ifindex) === dev) this.byIfindex.delete(dev.ifindex);
   }
 
   /**
@@ -86,8 +92,7 @@ export class NetNamespace {
   }
 
   byIndex(ifindex: number): NetDevice | undefined {
-    for (const dev of this.devices.values()) if (dev.ifindex === ifindex) return dev;
-    return undefined;
+    return this.byIfindex.get(ifindex);
   }
 
   /** Devices sorted by ifindex, as `ip link` lists them. */
@@ -126,14 +131,82 @@ export class NetNamespace {
   trace(skb: Skb | number, dev: NetDevice | string | undefined, kind: TraceKind, detail: Readonly<Record<string, TraceValue>>): void {
     const world = this.host.world;
     if (!world.trace.enabled) return;
-    const device = dev === undefined ? undefined : typeof dev === 'string' ? dev : dev.name;
-    const location = device === undefined ? { host: this.host.name, netns: this.name } : { host: this.host.name, netns: this.name, device };
-    world.trace.record(world.engine.now, typeof skb === 'number' ? skb : skb.id, location, kind, detail);
+    world.trace.record(world.engine.now, typeof skb === 'number' ? skb : skb.id, this.traceLocation(dev), kind, detail);
+  }
+
+  /**
+   * Records a trace record whose detail `build` makes from the values given, when the trace is
+   * read (`TraceRecorder.recordWith`): the packet path's way to trace without formatting or
+   * allocating. The values must be primitives or immutable (a device's name, not the device).
+   */
+  traceWith<A>(skb: Skb | number, dev: NetDevice | string | undefined, kind: TraceKind, build: (a: A) => TraceDetail, a: A): void;
+  traceWith<A, B>(skb: Skb | number, dev: NetDevice | string | undefined, kind: TraceKind, build: (a: A, b: B) => TraceDetail, a: A, b: B): void;
+  traceWith<A, B, C>(skb: Skb | number, dev: NetDevice | string | undefined, kind: TraceKind, build: (a: A, b: B, c: C) => TraceDetail, a: A, b: B, c: C): void;
+  traceWith<A, B, C, D>(skb: Skb | number, dev: NetDevice | string | undefined, kind: TraceKind, build: (a: A, b: B, c: C, d: D) => TraceDetail, a: A, b: B, c: C, d: D): void;
+  traceWith<A, B, C, D, E>(
+    skb: Skb | number,
+    dev: NetDevice | string | undefined,
+    kind: TraceKind,
+    build: (a: A, b: B, c: C, d: D, e: E) => TraceDetail,
+    a: A,
+    b: B,
+    c: C,
+    d: D,
+    e: E,
+  ): void;
+  traceWith<A, B, C, D, E, F>(
+    skb: Skb | number,
+    dev: NetDevice | string | undefined,
+    kind: TraceKind,
+    build: (a: A, b: B, c: C, d: D, e: E, f: F) => TraceDetail,
+    a: A,
+    b: B,
+    c: C,
+    d: D,
+    e: E,
+    f: F,
+  ): void;
+  traceWith(skb: Skb | number, dev: NetDevice | string | undefined, kind: TraceKind, build: TraceDetailBuilder, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown): void {
+    const world = this.host.world;
+    if (!world.trace.enabled) return;
+    (world.trace as unknown as { recordWith: AnyRecordWith }).recordWith(world.engine.now, typeof skb === 'number' ? skb : skb.id, this.traceLocation(dev), kind, build, a, b, c, d, e, f);
+  }
+
+  /**
+   * The location of a record made here, interned: one object per namespace and one per device
+   * (rebuilt when the device is renamed or moved), so recording allocates none.
+   */
+  traceLocation(dev: NetDevice | string | undefined): TraceLocation {
+    if (dev === undefined) {
+      return (this.nsLocation ??= { host: this.host.name, netns: this.name });
+    }
+    if (typeof dev === 'string') {
+      let loc = this.namedLocations.get(dev);
+      if (loc === undefined) {
+        loc = { host: this.host.name, netns: this.name, device: dev };
+        this.namedLocations.set(dev, loc);
+      }
+      return loc;
+    }
+    const cached = dev.traceLocationCache;
+    if (cached !== undefined && cached.ns === this && cached.location.device === dev.name) return cached.location;
+    const location = { host: this.host.name, netns: this.name, device: dev.name };
+    dev.traceLocationCache = { ns: this, location };
+    return location;
   }
 
   /** Every drop goes through here: counted per reason, and recorded with what decided it. */
-  drop(skb: Skb, dev: NetDevice | string | undefined, reason: DropReason, detail: Readonly<Record<string, TraceValue>> = {}): void {
+  drop(skb: Skb, dev: NetDevice | string | undefined, reason: DropReason, detail: Readonly<Record<string, TraceValue>> = NO_DETAIL): void {
     this.drops.set(reason, (this.drops.get(reason) ?? 0) + 1);
-    this.trace(skb, dev, 'drop', { reason, ...detail });
+    if (this.host.world.trace.enabled) this.traceWith(skb, dev, 'drop', dropDetail, reason, detail);
   }
 }
+
+const NO_DETAIL: TraceDetail = Object.freeze({});
+
+function dropDetail(reason: DropReason, detail: TraceDetail): TraceDetail {
+  return { reason, ...detail };
+}
+
+/** `recordWith` seen through its implementation signature. */
+type AnyRecordWith = (now: number, packetId: number, location: TraceLocation, kind: TraceKind, build: TraceDetailBuilder, ...args: unknown[]) => void;

@@ -3,12 +3,14 @@
  * model needs.
  *
  * Models: `include/linux/skbuff.h` (`pkt_type`, `mark`, `_nfct`, `nf_trace`, `dev`, `skb_iif`),
- * `net/core/skbuff.c` `skb_scrub_packet` (what crossing a veth or a namespace clears).
+ * `net/core/skbuff.c` `skb_scrub_packet` (what crossing a veth or a namespace clears, the xfrm
+ * secpath included).
  * The frame itself is an immutable value (`EthernetRepr`): a hop that rewrites a header builds a
  * new frame and stores it here, so trace records that kept the old value never change.
  * Leaves out: shared/cloned buffers, GSO segments, checksum offload state.
  */
 import type { EthernetRepr } from '../packet/index.js';
+import type { NfPolicyView } from './netfilter/index.js';
 
 /** `skb->pkt_type`, set by `eth_type_trans` from the destination MAC at receive. */
 export type PktType = 'host' | 'broadcast' | 'multicast' | 'otherhost' | 'outgoing';
@@ -36,6 +38,11 @@ export interface Skb {
    * (`skb->nf_bridge`); when it goes up the IP stack, PREROUTING is skipped (`ip_sabotage_in`).
    */
   brNetfilter: boolean;
+  /**
+   * xfrm: the states that decapsulated the packet (`skb->sp`, `in`) and the bundle its output
+   * route chose (`skb_dst(skb)->xfrm`, `out`), as `-m policy` reads them; absent without IPsec.
+   */
+  xfrm?: NfPolicyView | undefined;
 }
 
 export function newSkb(id: number, frame: EthernetRepr): Skb {
@@ -68,5 +75,7 @@ export function scrubSkb(skb: Skb, crossNamespace: boolean): void {
   skb.ipvsProperty = false;
   skb.physIn = undefined;
   skb.brNetfilter = false;
+  // secpath_reset; tested first so packets without IPsec keep their shape.
+  if (skb.xfrm !== undefined) skb.xfrm = undefined;
   if (crossNamespace) skb.mark = 0;
 }

@@ -11,6 +11,7 @@ import type { Host } from './host.js';
 import { installDevices } from './devices/index.js';
 import { installIpv4 } from './ipv4/index.js';
 import { installSocketLayer } from './sockets/index.js';
+import { installVxlan } from './vxlan/index.js';
 
 /** Installs every kernel module on `host`. Idempotent per module. */
 export function installKernel(host: Host): void {
@@ -19,4 +20,5 @@ export function installKernel(host: Host): void {
     installIpv4(ns);
   });
   installSocketLayer(host);
+  installVxlan(host);
 }

@@ -57,8 +57,19 @@ const COMBINE: Readonly<Record<string, 'or' | 'max' | 'dev'>> = {
 
 export type SysctlResult = { ok: true; value: string } | { ok: false; error: string };
 
+const CONF_KEYS = Object.keys(CONF_DEFAULTS);
+const CONF_INDEX = new Map<string, number>(CONF_KEYS.map((k, i) => [k, i]));
+
 export class Sysctls {
   private readonly values = new Map<string, string>();
+  /**
+   * What `conf` answers, per device name: every key's effective value (the `all` combination
+   * applied), in `CONF_KEYS` order. The packet path reads these on every packet, so they are
+   * kept as numbers and dropped whenever a conf value or the device set changes.
+   */
+  private readonly confRows = new Map<string, Float64Array>();
+  /** `number(key)` answers by the key as given; dropped on every write. */
+  private readonly numbers = new Map<string, number>();
 
   constructor(parent?: Sysctls) {
     for (const [k, v] of Object.entries(GLOBAL_DEFAULTS)) this.values.set(k, v);
@@ -77,16 +88,19 @@ export class Sysctls {
 
   /** `conf/<dev>` appears with the values of `conf/default` (`devinet_init_net` / `inetdev_init`). */
   addDevice(dev: string): void {
+    this.invalidate();
     for (const k of Object.keys(CONF_DEFAULTS)) {
       this.values.set(`net.ipv4.conf.${dev}.${k}`, this.values.get(`net.ipv4.conf.default.${k}`)!);
     }
   }
 
   removeDevice(dev: string): void {
+    this.invalidate();
     for (const k of Object.keys(CONF_DEFAULTS)) this.values.delete(`net.ipv4.conf.${dev}.${k}`);
   }
 
   renameDevice(from: string, to: string): void {
+    this.invalidate();
     for (const k of Object.keys(CONF_DEFAULTS)) {
       const v = this.values.get(`net.ipv4.conf.${from}.${k}`);
       this.values.delete(`net.ipv4.conf.${from}.${k}`);
@@ -96,7 +110,10 @@ export class Sysctls {
 
   /** Registers a key that a module brings (br_netfilter's `net.bridge.*`, IPVS's `net.ipv4.vs.*`). */
   define(key: string, value: string): void {
-    if (!this.values.has(key)) this.values.set(key, value);
+    if (!this.values.has(key)) {
+      this.invalidate();
+      this.values.set(key, value);
+    }
   }
 
   has(key: string): boolean {
@@ -117,6 +134,7 @@ export class Sysctls {
     if (!this.values.has(target)) return { ok: false, error: notFound(key) };
     const v = value.trim();
     if (target.endsWith('.forwarding') && !/^[01]$/.test(v)) return { ok: false, error: `sysctl: setting key "${key}": Invalid argument` };
+    this.invalidate();
     this.values.set(target, v);
     if (target === 'net.ipv4.conf.all.forwarding') {
       // devinet_forward: all/forwarding rewrites default and every device.
@@ -127,6 +145,18 @@ export class Sysctls {
 
   /** The value the kernel acts on for `dev`, combining `all` and the device as the kernel does. */
   conf(dev: string, key: keyof typeof CONF_DEFAULTS | string): number {
+    const index = CONF_INDEX.get(key);
+    if (index === undefined) return this.computeConf(dev, key);
+    let row = this.confRows.get(dev);
+    if (row === undefined) {
+      row = new Float64Array(CONF_KEYS.length);
+      for (let i = 0; i < CONF_KEYS.length; i++) row[i] = this.computeConf(dev, CONF_KEYS[i]!);
+      this.confRows.set(dev, row);
+    }
+    return row[index]!;
+  }
+
+  private computeConf(dev: string, key: string): number {
     const devValue = Number(this.values.get(`net.ipv4.conf.${dev}.${key}`) ?? CONF_DEFAULTS[key] ?? '0');
     const allValue = Number(this.values.get(`net.ipv4.conf.all.${key}`) ?? '0');
     switch (COMBINE[key] ?? 'dev') {
@@ -140,8 +170,18 @@ export class Sysctls {
   }
 
   number(key: string): number {
-    const r = this.get(key);
-    return r.ok ? Number(r.value.split(/\s+/)[0]) : 0;
+    let n = this.numbers.get(key);
+    if (n === undefined) {
+      const r = this.get(key);
+      n = r.ok ? Number(r.value.split(/\s+/)[0]) : 0;
+      this.numbers.set(key, n);
+    }
+    return n;
+  }
+
+  private invalidate(): void {
+    this.confRows.clear();
+    this.numbers.clear();
   }
 
   /** Every key, sorted, as `sysctl -a` lists them (the subset modelled). */

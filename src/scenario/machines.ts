@@ -77,10 +77,13 @@ export function buildLab(scenario: Scenario, seed: number | string, services: Ma
     installKernel(host);
     const nic = connectHost(sw, host, 'eth0');
     const ns = host.rootNs;
+    // A booted machine's loopback is up (127.0.0.1/8 appears with it), and its NIC's address has
+    // a broadcast, as networkd/ifupdown configure it (`inet 192.0.2.2/24 brd 192.0.2.255`).
+    linkSetUp(ns, 'lo');
     linkSetUp(ns, nic);
     const cidr = mustParseCidr(spec.address);
     const ip = ipv4Of(ns);
-    must(ip.addrAdd(nic, cidr, {}), `address ${spec.address} on ${spec.name}`);
+    must(ip.addrAdd(nic, cidr, { broadcast: '+' }), `address ${spec.address} on ${spec.name}`);
     if (spec.gateway !== undefined) {
       must(ip.routeAdd({ dst: { address: 0, prefix: 0 }, gateway: mustParseIpv4(spec.gateway), dev: nic }), `default route of ${spec.name}`);
     }

@@ -18,8 +18,8 @@ import { ImageCatalogue } from '../images/index.js';
 import { Container, type ContainerConfig, type EndpointSettings, type HostConfig } from './container.js';
 import type { DaemonContext } from './context.js';
 import { initNetworkSettings } from './container-network.js';
-import { isHost, validateNetMode } from './network-mode.js';
-import { generateName } from './names-generator.js';
+import { isHost, validateNetMode } from './runconfig.js';
+import { generateName } from './container-store.js';
 
 export interface ContainerCreateRequest {
   /** `--name`, or '' for a generated one. */

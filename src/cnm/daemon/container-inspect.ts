@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { goMap, type JsonValue } from '../docker-cli/go-json.js';
 import { dockerTime } from '../core/index.js';
 import type { Container, EndpointSettings } from './container.js';
-import { parseLink } from './port-keys.js';
+import { parseLink } from './runconfig.js';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 

@@ -20,7 +20,7 @@ import type { Container } from './container.js';
 import type { DaemonContext } from './context.js';
 import { allocateNetwork, releaseNetwork } from './container-network.js';
 import { isNotFoundError, spawnInContainer } from './container-runtime.js';
-import { connectedContainer, isContainer } from './network-mode.js';
+import { connectedContainer, isContainer } from './runconfig.js';
 
 const SIGKILL_EXIT = 137;
 /** The restart manager's first back-off (`restartmanager.go` `defaultTimeout`). */

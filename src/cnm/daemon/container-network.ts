@@ -24,8 +24,7 @@ import type { ExposedPort, PortBinding } from '../driver-api.js';
 import { err, invalidParameter, ok, type Result } from '../errors.js';
 import { emptyEndpointSettings, cleanOperationalData, type Container, type EndpointSettings, type PortMapEntry } from './container.js';
 import type { DaemonContext } from './context.js';
-import { DEFAULT_NETWORK, RUNCONFIG, isContainer, isDefault, isHost, isNone, isPrivate, isUserDefined, networkName } from './network-mode.js';
-import { parseLink, portKey, splitPortKey } from './port-keys.js';
+import { DEFAULT_NETWORK, RUNCONFIG, isContainer, isDefault, isHost, isNone, isPrivate, isUserDefined, networkName, parseLink, portKey, splitPortKey } from './runconfig.js';
 
 /** The sandbox of a container, if it has one. */
 export function sandboxOf(ctx: DaemonContext, c: Container): Sandbox | undefined {

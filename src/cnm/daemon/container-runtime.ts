@@ -16,7 +16,7 @@ import { IMAGE_PROGRAMS, entrypointArgv, type ContainerRuntime } from '../images
 import type { Container } from './container.js';
 import type { DaemonContext } from './context.js';
 import { sandboxOf } from './container-network.js';
-import { connectedContainer, isContainer } from './network-mode.js';
+import { connectedContainer, isContainer } from './runconfig.js';
 
 const OCI_CREATE = 'failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: ';
 const OCI_EXEC = 'OCI runtime exec failed: exec failed: unable to start container process: ';

@@ -4,7 +4,7 @@
  * the view the scenario runner needs (`DockerEngine`).
  *
  * Models: moby 20.10 `daemon/daemon.go` `NewDaemon` + `daemon/daemon_unix.go`
- * `initNetworkController` (built-in drivers `bridge`, `host`, `null`; networks `none`, `host`,
+ * `initNetworkController` (built-in drivers `bridge`, `host`, `null`, `macvlan`; networks `none`, `host`,
  * then `bridge` on `docker0` with the options `docker network inspect bridge` shows:
  * `default_bridge`, `enable_icc`, `enable_ip_masquerade`, `host_binding_ipv4=0.0.0.0`,
  * `name=docker0`, `driver.mtu=1500`, and the first predefined local pool that does not overlap a
@@ -25,7 +25,7 @@ import { formatCidr, parseIpv4, type Cidr } from '../../packet/index.js';
 import { Controller, type Endpoint, type Network } from '../core/index.js';
 import { embeddedResolverFactory } from '../dns/index.js';
 import { bridgeDriverFactory, type BridgeDriver } from '../drivers/bridge/index.js';
-import { macvlanDriverFactory } from '../drivers/macvlan/index.js';
+import { MACVLAN_NETWORK_TYPE, macvlanDriverFactory } from '../drivers/macvlan/index.js';
 import type { ExposedPort } from '../driver-api.js';
 import { notFound, ok, type Result } from '../errors.js';
 import { builtinCatalogue, type ImageCatalogue } from '../images/index.js';
@@ -73,7 +73,7 @@ export class DockerDaemon {
     const world = host.world;
     this.controller = new Controller(host, { resolverFactory: embeddedResolverFactory({ daemonPid: this.pid }) });
     this.controller.registerDriver('bridge', bridgeDriverFactory({ daemonOwner: { comm: 'dockerd', pid: this.pid, fd: 20 } }));
-    this.controller.registerDriver('macvlan', macvlanDriverFactory);
+    if (!this.controller.driver(MACVLAN_NETWORK_TYPE).ok) this.controller.registerDriver(MACVLAN_NETWORK_TYPE, macvlanDriverFactory);
     const controller = this.controller;
     this.ctx = {
       host,

@@ -15,7 +15,7 @@ import { goMap } from '../docker-cli/go-json.js';
 import { humanDuration } from '../docker-cli/formatter.js';
 import type { ImageSpec } from '../images/index.js';
 import type { Container } from './container.js';
-import { splitPortKey } from './port-keys.js';
+import { splitPortKey } from './runconfig.js';
 
 /** One port row of `types.Container.Ports`. */
 export interface PortSummary {

@@ -20,7 +20,7 @@ import { goMap, type JsonValue } from '../docker-cli/go-json.js';
 import { emptyEndpointSettings, type EndpointSettings } from './container.js';
 import type { DaemonContext } from './context.js';
 import { connectToNetwork, disconnectFromNetwork, endpointCidr, updateNetworkConfig } from './container-network.js';
-import { RUNCONFIG, isHost, isPreDefinedNetwork } from './network-mode.js';
+import { RUNCONFIG, isHost, isPreDefinedNetwork } from './runconfig.js';
 
 export interface NetworkCreateRequest {
   readonly name: string;

@@ -340,7 +340,12 @@ class ActionParser {
         node = { type: 'pipe', pos: t.pos, pipe };
         break;
       }
-      default:
+      case ',':
+      case ':=':
+      case '=':
+      case ')':
+      case '|':
+      case 'end':
         this.#fail(`unexpected ${JSON.stringify(t.v === '' ? 'EOF' : t.v)} in operand`, t.pos);
     }
     const ident: string[] = [];
@@ -355,20 +360,11 @@ class ActionParser {
   }
 }
 
+const ESCAPES: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t' };
+
 function unquote(q: string): string {
   return q.slice(1, -1).replace(/\\(["\\nrt]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4})/g, (_m, e: string) => {
-    switch (e[0]) {
-      case 'n':
-        return '\n';
-      case 'r':
-        return '\r';
-      case 't':
-        return '\t';
-      case 'x':
-      case 'u':
-        return String.fromCharCode(parseInt(e.slice(1), 16));
-      default:
-        return e;
-    }
+    if (e.length > 1) return String.fromCharCode(parseInt(e.slice(1), 16));
+    return ESCAPES[e] ?? e;
   });
 }

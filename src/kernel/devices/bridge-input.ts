@@ -21,7 +21,8 @@
  * Leaves out: multicast snooping (no IGMP state: multicast always floods and goes up), proxy
  * ARP and neighbour suppression port flags, port isolation, locked ports, VLAN filtering.
  */
-import { MAC_BROADCAST, formatMac, isMulticastMac } from '../../packet/index.js';
+import type { TraceDetail } from '../../engine/index.js';
+import { MAC_BROADCAST, formatMac, isMulticastMac, type EthernetRepr } from '../../packet/index.js';
 import type { RxHandlerResult } from '../device.js';
 import { cloneSkb, type Skb } from '../skb.js';
 import type { BridgeDevice, BridgePort } from './bridge.js';
@@ -92,16 +93,22 @@ function brHandleFrameFinish(port: BridgePort, skb: Skb): void {
   }
 }
 
+const LOCAL: BridgeDecision = { kind: 'local' };
+const FLOOD_BROADCAST: BridgeDecision = { kind: 'flood', flood: 'broadcast', alsoLocal: true };
+const FLOOD_MULTICAST: BridgeDecision = { kind: 'flood', flood: 'multicast', alsoLocal: true };
+const FLOOD_UNICAST: BridgeDecision = { kind: 'flood', flood: 'unicast', alsoLocal: false };
+const FLOOD_UNICAST_PROMISC: BridgeDecision = { kind: 'flood', flood: 'unicast', alsoLocal: true };
+
 /** The classification half of `br_handle_frame_finish`, as a value. */
 export function brDecide(br: BridgeDevice, dst: number): BridgeDecision {
   const promiscuous = br.promiscuity > 0;
-  if (isMulticastMac(dst)) return { kind: 'flood', flood: dst === MAC_BROADCAST ? 'broadcast' : 'multicast', alsoLocal: true };
+  if (isMulticastMac(dst)) return dst === MAC_BROADCAST ? FLOOD_BROADCAST : FLOOD_MULTICAST;
   const now = br.netns.host.world.engine.now;
   const entry = br.fdb.lookup(dst, now);
-  if (entry === undefined) return { kind: 'flood', flood: 'unicast', alsoLocal: promiscuous };
-  if (entry.state === 'local') return { kind: 'local' };
+  if (entry === undefined) return promiscuous ? FLOOD_UNICAST_PROMISC : FLOOD_UNICAST;
+  if (entry.state === 'local') return LOCAL;
   const port = br.port(entry.port);
-  if (port === undefined) return { kind: 'flood', flood: 'unicast', alsoLocal: promiscuous };
+  if (port === undefined) return promiscuous ? FLOOD_UNICAST_PROMISC : FLOOD_UNICAST;
   entry.used = now;
   return { kind: 'forward', port, alsoLocal: promiscuous };
 }
@@ -126,14 +133,22 @@ export function brForward(br: BridgeDevice, skb: Skb, ingress: BridgePort | unde
  * `should_deliver` accepts, in port-list order. Returns how many ports got one.
  */
 export function brFlood(br: BridgeDevice, skb: Skb, ingress: BridgePort | undefined, kind: FloodKind): number {
-  const targets: BridgePort[] = [];
-  for (const port of br.ports()) {
+  // Targets are chosen before any copy leaves; the usual single target needs no list.
+  let first: BridgePort | undefined;
+  let targets: BridgePort[] | undefined;
+  for (const port of br.portList()) {
     const allowed = kind === 'unicast' ? port.flood : kind === 'multicast' ? port.mcastFlood : port.bcastFlood;
-    if (allowed && shouldDeliver(port, ingress)) targets.push(port);
+    if (!allowed || !shouldDeliver(port, ingress)) continue;
+    if (first === undefined) first = port;
+    else (targets ??= [first]).push(port);
   }
-  if (ingress === undefined && targets.length === 0) {
-    br.netns.drop(skb, br, 'fdb-no-port', { why: 'no port to flood to' });
+  if (first === undefined) {
+    if (ingress === undefined) br.netns.drop(skb, br, 'fdb-no-port', { why: 'no port to flood to' });
     return 0;
+  }
+  if (targets === undefined) {
+    brDeliver(br, skb, ingress, first);
+    return 1;
   }
   for (let i = 0; i < targets.length; i++) {
     brDeliver(br, i === targets.length - 1 ? skb : cloneSkb(skb), ingress, targets[i]!);
@@ -153,16 +168,30 @@ function brPassFrameUp(br: BridgeDevice, skb: Skb): void {
 }
 
 function traceDecision(br: BridgeDevice, port: BridgePort, skb: Skb, learned: LearnOutcome<NetDevice> | undefined, decision: BridgeDecision): void {
+  const movedFrom = learned?.kind === 'moved' ? learned.from.name : undefined;
+  const to = decision.kind === 'forward' ? decision.port.dev.name : undefined;
+  br.netns.traceWith(skb, br, 'bridge', decisionDetail, port.dev.name, skb.frame, learned === undefined ? 'off' : learned.kind, movedFrom, decision, to);
+}
+
+/** The detail of a bridge record, from the names captured when the decision was made. */
+function decisionDetail(
+  port: string,
+  frame: EthernetRepr,
+  learned: string,
+  movedFrom: string | undefined,
+  decision: BridgeDecision,
+  to: string | undefined,
+): TraceDetail {
   const detail: Record<string, string | boolean | string[]> = {
-    port: port.dev.name,
-    src: formatMac(skb.frame.src),
-    dst: formatMac(skb.frame.dst),
-    learned: learned === undefined ? 'off' : learned.kind,
+    port,
+    src: formatMac(frame.src),
+    dst: formatMac(frame.dst),
+    learned,
     decision: decision.kind,
   };
-  if (learned?.kind === 'moved') detail['movedFrom'] = learned.from.name;
-  if (decision.kind === 'forward') detail['to'] = decision.port.dev.name;
+  if (movedFrom !== undefined) detail['movedFrom'] = movedFrom;
+  if (to !== undefined) detail['to'] = to;
   if (decision.kind === 'flood') detail['flood'] = decision.flood;
   if (decision.kind !== 'local') detail['local'] = decision.alsoLocal;
-  br.netns.trace(skb, br, 'bridge', detail);
+  return detail;
 }

@@ -19,7 +19,7 @@
  * multicast snooping (multicast is flooded), port isolation, `group_fwd_mask`, the MTU check of
  * `br_dev_queue_push_xmit` (frames are not measured at L2).
  */
-import { SECOND, type Duration } from '../../engine/index.js';
+import { SECOND, type Duration, type TraceDetail } from '../../engine/index.js';
 import { MAC_BROADCAST, formatMac, isMulticastMac, type Mac } from '../../packet/index.js';
 import { NetDevice } from '../device.js';
 import type { NetNamespace } from '../netns.js';
@@ -75,6 +75,7 @@ export class BridgeDevice extends NetDevice {
   readonly kind = 'bridge' as const;
   /** Ports are keyed by their device; `ports()` lists them newest first, the kernel's list order. */
   private readonly portMap = new Map<NetDevice, BridgePort>();
+  private portListCache: readonly BridgePort[] | undefined = undefined;
   /** Port type: the port's device, or the bridge itself for its own address (`dst == NULL`). */
   readonly fdb: Fdb<NetDevice>;
   /** `addr_assign_type == NET_ADDR_SET`: the address no longer follows the ports. */
@@ -114,7 +115,12 @@ export class BridgeDevice extends NetDevice {
 
   /** Newest first, as `br->port_list` is walked (flooding order, `bridge link` sorts by ifindex itself). */
   ports(): BridgePort[] {
-    return [...this.portMap.values()].reverse();
+    return [...this.portList()];
+  }
+
+  /** `ports()` without a copy, for the frame path; rebuilt when a port comes or goes. */
+  portList(): readonly BridgePort[] {
+    return (this.portListCache ??= [...this.portMap.values()].reverse());
   }
 
   port(dev: NetDevice): BridgePort | undefined {
@@ -136,6 +142,7 @@ export class BridgeDevice extends NetDevice {
     if (dev.rxHandler !== undefined) return ERR.busy();
     const port = new BridgePort(this, dev, this.freePortNo());
     this.portMap.set(dev, port);
+    this.portListCache = undefined;
     dev.master = this;
     dev.rxHandlerData = port;
     dev.rxHandler = (skb: Skb) => brHandleFrame(port, skb);
@@ -151,6 +158,7 @@ export class BridgeDevice extends NetDevice {
     const port = this.portMap.get(dev);
     if (port === undefined) return false;
     this.portMap.delete(dev);
+    this.portListCache = undefined;
     dev.rxHandler = undefined;
     dev.rxHandlerData = undefined;
     dev.master = undefined;
@@ -197,7 +205,7 @@ export class BridgeDevice extends NetDevice {
     const port = entry === undefined || entry.port === this ? undefined : this.portMap.get(entry.port);
     if (this.netns.host.world.trace.enabled) {
       const decision = port !== undefined ? 'forward' : entry !== undefined ? 'drop' : 'flood';
-      this.netns.trace(skb, this, 'bridge', { port: this.name, dst: formatMac(dst), decision, ...(port === undefined ? {} : { to: port.dev.name }) });
+      this.netns.traceWith(skb, this, 'bridge', xmitDetail, this.name, dst, decision, port?.dev.name);
     }
     if (entry === undefined) {
       brFlood(this, skb, undefined, dst === MAC_BROADCAST ? 'broadcast' : isMulticastMac(dst) ? 'multicast' : 'unicast');
@@ -267,4 +275,9 @@ export class BridgeDevice extends NetDevice {
     this.addLocalAddress(mac, this);
     this.netns.notifyNetdev('changeaddr', this);
   }
+}
+
+/** The detail of the bridge record of `br_dev_xmit`. */
+function xmitDetail(port: string, dst: Mac, decision: string, to: string | undefined): TraceDetail {
+  return to === undefined ? { port, dst: formatMac(dst), decision } : { port, dst: formatMac(dst), decision, to };
 }

@@ -50,6 +50,10 @@ export type LearnOutcome<P> =
 
 export type FdbAddOutcome = 'added' | 'exists' | 'replaced';
 
+const LEARNED_NEW = { kind: 'new' } as const;
+const LEARNED_REFRESHED = { kind: 'refreshed' } as const;
+const LEARNED_OWN = { kind: 'own-address' } as const;
+
 export class Fdb<P> {
   ageingTime: Duration;
   private readonly table = new Map<Mac, FdbEntry<P>>();
@@ -80,16 +84,16 @@ export class Fdb<P> {
     const entry = this.lookup(mac, now);
     if (entry === undefined) {
       this.insert(mac, port, 'dynamic', now, false);
-      return { kind: 'new' };
+      return LEARNED_NEW;
     }
-    if (entry.state === 'local') return { kind: 'own-address' };
+    if (entry.state === 'local') return LEARNED_OWN;
     entry.updated = now;
     if (entry.port !== port) {
       const from = entry.port;
       entry.port = port;
       return { kind: 'moved', from };
     }
-    return { kind: 'refreshed' };
+    return LEARNED_REFRESHED;
   }
 
   /**

@@ -12,8 +12,10 @@
  * `vlan_device_event`: VLANs follow their real device up and down, shrink to its MTU, and are
  * deleted with it; `macvlan_device_event`: likewise deleted with the lower device; deleting
  * one veth end deletes the pair), `ip/iplink.c` for the messages.
- * Leaves out: bonds, team, ipvlan and vxlan (vxlan is the overlay module's), `ip link set`
- * options beyond up/down/master/netns/name/mtu/address, `group`, `alias`, `txqueuelen`.
+ * Link types registered from outside this folder (vxlan, `kernel/vxlan/`) are created through
+ * their `rtnl_link_ops` (`link-ops.ts`), which may also refuse `up` and an MTU.
+ * Leaves out: bonds, team, ipvlan, `ip link set` options beyond up/down/master/netns/name/mtu/
+ * address, `group`, `alias`, `txqueuelen`.
  */
 import type { Duration } from '../../engine/index.js';
 import type { Mac } from '../../packet/index.js';
@@ -23,6 +25,7 @@ import { BridgeDevice } from './bridge.js';
 import { createDummy } from './dummy.js';
 import { isValidUnicastMac, devClose, devOpen, moveNetdev, registerNetdev, renameNetdev, unregisterNetdev } from './netdev.js';
 import { ERR, OK, badIfname, extack, ok, validIfname, type LinkResult } from './link-result.js';
+import { linkOpsOf, type ExternalLinkSpec } from './link-ops.js';
 import { MacvlanDevice, createMacvlan, detachMacvlan, macvlanPortOf, macvlanRealLower, type MacvlanMode } from './macvlan.js';
 import { VethDevice, createVethPair } from './veth.js';
 import { VLAN_VID_MAX, VlanDevice, createVlan, detachVlan, vlanChildren, vlanGroupOf } from './vlan.js';
@@ -32,7 +35,8 @@ export type LinkSpec =
   | { readonly type: 'bridge'; readonly name: string; readonly mac?: Mac; readonly mtu?: number; readonly ageingTime?: Duration }
   | { readonly type: 'vlan'; readonly name: string; readonly link: string; readonly id: number; readonly protocol?: number; readonly mac?: Mac; readonly mtu?: number }
   | { readonly type: 'macvlan'; readonly name: string; readonly link: string; readonly mode?: MacvlanMode; readonly mac?: Mac; readonly mtu?: number }
-  | { readonly type: 'dummy'; readonly name: string; readonly mac?: Mac; readonly mtu?: number };
+  | { readonly type: 'dummy'; readonly name: string; readonly mac?: Mac; readonly mtu?: number }
+  | ExternalLinkSpec;
 
 /** A device given by object, or by name in the namespace the command runs in. */
 export type DevRef = NetDevice | string;
@@ -93,6 +97,11 @@ export function linkAdd(ns: NetNamespace, spec: LinkSpec): LinkResult<NetDevice>
       if (spec.mtu !== undefined) dev.mtu = spec.mtu;
       return ok(dev);
     }
+    case 'vxlan': {
+      if (ns.device(spec.name) !== undefined) return ERR.exists();
+      const ops = linkOpsOf(ns.host, spec.type);
+      return ops === undefined ? extack('unsupported', 'Unknown device type.') : ops.newlink(ns, spec);
+    }
     default: {
       const unreachable: never = spec;
       return unreachable;
@@ -122,6 +131,8 @@ export function linkSetUp(ns: NetNamespace, ref: DevRef): LinkResult {
   if (!found.ok) return found;
   const dev = found.value;
   if (dev instanceof VlanDevice && !dev.parent.adminUp) return ERR.networkDown();
+  const opened = dev.adminUp ? OK : (linkOpsOf(ns.host, dev.kind)?.open?.(dev) ?? OK);
+  if (!opened.ok) return opened;
   openDevice(dev);
   return OK;
 }
@@ -186,6 +197,8 @@ export function linkSetMtu(ns: NetNamespace, ref: DevRef, mtu: number): LinkResu
   if (dev.maxMtu > 0 && mtu > dev.maxMtu) return extack('range', 'mtu greater than device maximum.');
   if (dev instanceof VlanDevice && mtu > dev.parent.mtu) return ERR.range();
   if (dev instanceof MacvlanDevice && mtu > dev.lower.mtu) return ERR.invalid();
+  const driver = linkOpsOf(ns.host, dev.kind)?.changeMtu?.(dev, mtu) ?? OK;
+  if (!driver.ok) return driver;
   if (dev instanceof BridgeDevice) dev.setMtu(mtu);
   changeMtu(dev, mtu);
   return OK;

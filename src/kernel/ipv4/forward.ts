@@ -15,6 +15,7 @@
  * Leaves out: ICMP redirects (`send_redirects` when the packet leaves through the device it came
  * in on), the xfrm forward policy check, router alert options, `ignore_df` of tunnels.
  */
+import type { TraceDetail } from '../../engine/index.js';
 import { formatIpv4, type Ipv4Repr } from '../../packet/index.js';
 import type { NetDevice } from '../device.js';
 import type { Skb } from '../skb.js';
@@ -52,8 +53,13 @@ export function ipForward(st: Ipv4State, skb: Skb, ip: Ipv4Repr, inDev: NetDevic
   }
   const forwarded: Ipv4Repr = { ...ip, ttl: ip.ttl - 1 };
   skb.frame = { ...skb.frame, payload: forwarded };
-  if (tracing) ns.trace(skb, inDev, 'ttl', { from: ip.ttl, to: forwarded.ttl, action: 'decrement' });
+  if (tracing) ns.traceWith(skb, inDev, 'ttl', ttlDetail, ip.ttl);
   const verdict = ns.netfilter.hook(skb, { hook: 'FORWARD', inDev, outDev: out });
   if (verdict !== 'accept') return;
   ipPostRouting(st, skb, inDev, out, decision.nexthop, 'unicast', mtu);
+}
+
+/** The record of the TTL decrement (built when the trace is read). */
+function ttlDetail(ttl: number): TraceDetail {
+  return { from: ttl, to: ttl - 1, action: 'decrement' };
 }

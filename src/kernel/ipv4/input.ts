@@ -10,22 +10,23 @@
  *     destination and the mark (route-lookup.ts: martians, rp_filter, forwarding)
  *   reject: ICMP per `ip_error` (forwarding on only), drop with the deciding reason
  *   forward: forward.ts
- *   local (`ip_local_deliver`): reassemble fragments -> INPUT hook -> by protocol:
+ *   local (`ip_local_deliver`): reassemble fragments -> INPUT hook -> the xfrm inbound policy
+ *     check when the namespace has xfrm state (not for ESP itself) -> by protocol:
  *     ICMP echo request: answered by the kernel; other ICMP, UDP, TCP, ...: the registered
  *     transport handler, else the `sockets` ext slot; nobody listening: UDP gets ICMP port
  *     unreachable (3/3), an unknown protocol ICMP protocol unreachable (3/2), TCP's RST is the
  *     transport handler's to send.
  *
- * Leaves out: IP options processing, raw sockets, early demux, the xfrm input policy check,
- * multicast delivery, GRO.
+ * Leaves out: IP options processing, raw sockets, early demux, multicast delivery, GRO.
  */
-import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, formatIpv4, isFragment, type Ipv4Repr } from '../../packet/index.js';
+import { IPPROTO_ESP, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, formatIpv4, isFragment, type Ipv4Repr } from '../../packet/index.js';
+import type { TraceDetail, TraceValue } from '../../engine/index.js';
 import type { NetDevice } from '../device.js';
 import type { Skb } from '../skb.js';
 import { ipForward } from './forward.js';
 import { icmpName, planEchoReply } from './icmp.js';
 import { sendIcmpError, sendIcmpPlan } from './output.js';
-import { routeInput, routeTraceDetail, type RouteInputDecision } from './route-lookup.js';
+import { addRouteTraceFields, routeDevName, routeInput, type RouteInputDecision } from './route-lookup.js';
 import { IPV4_SOCKETS_EXT_KEY, ipv4Of, type DeliveryResult, type Ipv4State, type SocketDelivery } from './state.js';
 
 /** `ip_rcv`: the handler registered for EtherType 0x0800. */
@@ -68,18 +69,35 @@ export function ipRcv(skb: Skb, dev: NetDevice): void {
 }
 
 function traceInput(st: Ipv4State, skb: Skb, ip: Ipv4Repr, dev: NetDevice, d: RouteInputDecision): void {
-  const base = { stage: 'input', src: formatIpv4(ip.src), dst: formatIpv4(ip.dst), iif: dev.name };
+  st.ns.traceWith(skb, dev, 'route', inputDetail, ip, dev.name, d, routeDevName(d.route));
+}
+
+/** The route record of a received packet (built when the trace is read). */
+function inputDetail(ip: Ipv4Repr, iif: string, d: RouteInputDecision, devName: string | null): TraceDetail {
+  const detail: Record<string, TraceValue> = { stage: 'input', src: formatIpv4(ip.src), dst: formatIpv4(ip.dst), iif };
   switch (d.kind) {
     case 'local':
-      st.ns.trace(skb, dev, 'route', { ...base, result: d.broadcast ? 'broadcast' : 'local', ...routeTraceDetail(d.route, d.rule) });
-      return;
+      detail['result'] = d.broadcast ? 'broadcast' : 'local';
+      addRouteTraceFields(detail, d.route, d.rule, devName);
+      break;
     case 'forward':
-      st.ns.trace(skb, dev, 'route', { ...base, result: 'forward', nexthop: formatIpv4(d.nexthop), ...routeTraceDetail(d.route, d.rule) });
-      return;
+      detail['result'] = 'forward';
+      detail['nexthop'] = formatIpv4(d.nexthop);
+      addRouteTraceFields(detail, d.route, d.rule, devName);
+      break;
     case 'reject':
-      st.ns.trace(skb, dev, 'route', { ...base, result: 'reject', reason: d.reason, detail: d.detail, ...routeTraceDetail(d.route, undefined) });
-      return;
+      detail['result'] = 'reject';
+      detail['reason'] = d.reason;
+      detail['detail'] = d.detail;
+      addRouteTraceFields(detail, d.route, undefined, devName);
+      break;
   }
+  return detail;
+}
+
+/** The record of a packet handed to local delivery. */
+function localDetail(ip: Ipv4Repr, broadcast: boolean): TraceDetail {
+  return { stage: 'local', protocol: ip.protocol, src: formatIpv4(ip.src), dst: formatIpv4(ip.dst), broadcast };
 }
 
 /** `ip_local_deliver` and `ip_local_deliver_finish`. */
@@ -101,9 +119,9 @@ function ipLocalDeliver(st: Ipv4State, skb: Skb, received: Ipv4Repr, dev: NetDev
   const now = skb.frame.payload;
   if (now.kind !== 'ipv4') return;
   ip = now;
-  if (ns.host.world.trace.enabled) {
-    ns.trace(skb, dev, 'receive', { stage: 'local', protocol: ip.protocol, src: formatIpv4(ip.src), dst: formatIpv4(ip.dst), broadcast });
-  }
+  // xfrm4_policy_check before the transport sees the packet (ESP itself is `no_policy`).
+  if (st.xfrm !== undefined && ip.protocol !== IPPROTO_ESP && !st.xfrm.inputPolicyCheck(skb, ip, dev)) return;
+  if (ns.host.world.trace.enabled) ns.traceWith(skb, dev, 'receive', localDetail, ip, broadcast);
   if (ip.protocol === IPPROTO_ICMP && ip.payload.kind === 'icmp' && ip.payload.type === 'echo-request') {
     const decision = planEchoReply(ip, ip.payload, {
       broadcast,

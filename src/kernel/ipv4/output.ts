@@ -5,9 +5,11 @@
  * Models: `net/ipv4/ip_output.c` and `net/ipv4/route.c` (linux-primitives.md 1.2-C):
  *
  *   ipOutput: route output (oif, source, next hop) -> build header (TTL ip_default_ttl, id from
- *     the namespace counter, DF by PMTU mode) -> OUTPUT hook -> reroute if the hook changed the
- *     destination or the mark (`ip_route_me_harder`) -> ipPostRouting
- *   ipPostRouting: POSTROUTING hook -> ipFinishOutput
+ *     the namespace counter, DF by PMTU mode) -> xfrm policy lookup (`xfrm_lookup`, when the
+ *     namespace has xfrm state) -> OUTPUT hook -> reroute if the hook changed the destination or
+ *     the mark (`ip_route_me_harder`, xfrm lookup again) -> ipPostRouting
+ *   ipPostRouting: POSTROUTING hook -> with an xfrm bundle, `xfrm4_output` (xfrm/) transforms
+ *     the packet and sends the result through OUTPUT and POSTROUTING again -> ipFinishOutput
  *   ipFinishOutput: larger than the MTU: DF set -> ICMP frag-needed back to the sender, else
  *     fragment (`ip_do_fragment`) -> next-hop MAC: NOARP devices and `lo` use the device's own
  *     address, broadcast and multicast their group address, the rest the neighbour table
@@ -19,8 +21,9 @@
  * EHOSTUNREACH / EACCES / EINVAL from routing, EPERM when netfilter dropped the packet, EMSGSIZE
  * for DF with `df: true` above the route MTU. ICMP errors planned by `icmp.ts` are sent here.
  * Leaves out: corking and socket options beyond the request fields, GSO, local loopback copies
- * of broadcasts (`ip_mc_output`), the PMTU cache (frag-needed does not lower later MTUs), xfrm.
+ * of broadcasts (`ip_mc_output`), the PMTU cache (frag-needed does not lower later MTUs).
  */
+import type { TraceDetail, TraceValue } from '../../engine/index.js';
 import { formatIpv4, formatMac, fragmentIpv4, ipv4HeaderLength, ipv4Packet, encodeIpv4Payload, IPV4_BROADCAST, MAC_BROADCAST, isMulticastIpv4 } from '../../packet/index.js';
 import type { EthernetRepr, Ipv4, Ipv4Payload, Ipv4Repr, Mac } from '../../packet/index.js';
 import type { NetDevice } from '../device.js';
@@ -28,8 +31,10 @@ import type { NetNamespace } from '../netns.js';
 import { cloneSkb, newSkb, type Skb } from '../skb.js';
 import type { IprouteErrno } from './errors.js';
 import { icmpName, planIcmpError, type IcmpErrorKind, type IcmpPlan } from './icmp.js';
-import type { NeighPendingPacket } from './neighbour.js';
-import { routeOutput, routeTraceDetail, type RouteOutputDecision } from './route-lookup.js';
+import type { NeighOutput, NeighPendingPacket } from './neighbour.js';
+import { addRouteTraceFields, routeDevName, routeOutput, routeTraceDetail, type RouteOutputDecision } from './route-lookup.js';
+import type { Route } from './route-table.js';
+import type { FibRule } from './rules.js';
 import { ipv4Of, type Ipv4State } from './state.js';
 
 export interface IpOutputRequest {
@@ -48,6 +53,8 @@ export interface IpOutputRequest {
   readonly id?: number;
   /** Allow a non-local source (transparent sockets, NAT reroutes). */
   readonly anySrc?: boolean;
+  /** Keep this packet id (a tunnel's outer packet carries its inner packet's id). */
+  readonly packetId?: number;
 }
 
 export type IpOutputErrno = IprouteErrno | 'EPERM' | 'EMSGSIZE';
@@ -57,19 +64,33 @@ export type IpOutputResult =
   | { readonly ok: false; readonly errno: IpOutputErrno; readonly packetId: number };
 
 const ETH_P_IP = 0x0800;
-/** Body lengths by payload object: a forwarded packet gets a new header each hop, not a new payload. */
+const IPV4_MIN_HEADER_LENGTH = 20;
+/** Locally built headers carry no options; one shared empty buffer (it has no bytes to change). */
+const NO_OPTIONS = new Uint8Array(0);
+/**
+ * Body lengths of payloads whose length needs an encoding (TCP, structured UDP, ICMP errors), by
+ * payload object: a forwarded packet gets a new header each hop, not a new payload.
+ */
 const bodyLengthCache = new WeakMap<Ipv4Payload, number>();
+
+/** The payload length when it can be read off the value without encoding it, else undefined. */
+function plainBodyLength(p: Ipv4Payload): number | undefined {
+  if (p.kind === 'payload') return p.bytes.length;
+  if (p.kind === 'udp') return p.payload.kind === 'payload' ? 8 + p.payload.bytes.length : undefined;
+  if (p.kind === 'icmp' && (p.type === 'echo-request' || p.type === 'echo-reply')) return 8 + p.data.length;
+  return undefined;
+}
 
 /** The total length of a datagram (header + payload), encoding the payload at most once. */
 export function ipv4Length(ip: Ipv4Repr): number {
   const p = ip.payload;
-  let body = bodyLengthCache.get(p);
+  let body = plainBodyLength(p);
   if (body === undefined) {
-    if (p.kind === 'payload') body = p.bytes.length;
-    else if (p.kind === 'udp' && p.payload.kind === 'payload') body = 8 + p.payload.bytes.length;
-    else if (p.kind === 'icmp' && (p.type === 'echo-request' || p.type === 'echo-reply')) body = 8 + p.data.length;
-    else body = encodeIpv4Payload(ip).length;
-    bodyLengthCache.set(p, body);
+    body = bodyLengthCache.get(p);
+    if (body === undefined) {
+      body = encodeIpv4Payload(ip).length;
+      bodyLengthCache.set(p, body);
+    }
   }
   return ipv4HeaderLength(ip) + body;
 }
@@ -85,41 +106,41 @@ function tracing(st: Ipv4State): boolean {
 /** `ip_queue_xmit` / `ip_send_skb` for a socket (or the kernel's own ICMP): see the header. */
 export function ipOutput(ns: NetNamespace, req: IpOutputRequest, onError?: (errno: IpOutputErrno) => void): IpOutputResult {
   const st = ipv4Of(ns);
-  const packetId = ns.host.world.nextPacketId();
-  const failWith = (errno: IpOutputErrno): IpOutputResult => {
-    onError?.(errno);
-    return { ok: false, errno, packetId };
-  };
+  const packetId = req.packetId ?? ns.host.world.nextPacketId();
   const mark = req.mark ?? 0;
   const decision = routeOutput(st, { dst: req.dst, src: req.src, oif: req.oif, mark, anySrc: req.anySrc ?? false });
   if (!decision.ok) {
     // No packet is built: sendmsg returns the error, as Linux does before allocating an skb.
-    if (tracing(st)) ns.trace(packetId, undefined, 'route', { stage: 'output', dst: formatIpv4(req.dst), result: decision.errno, ...routeTraceDetail(decision.route, undefined) });
-    return failWith(decision.errno);
+    if (tracing(st)) ns.traceWith(packetId, undefined, 'route', failedOutputDetail, req.dst, decision.errno, decision.route, routeDevName(decision.route));
+    return failed(decision.errno, packetId, onError);
   }
   const mtu = routeMtu(decision);
   const tos = req.tos ?? 0;
-  const draft = ipv4Packet({
-    src: decision.src,
-    dst: decision.dst,
-    payload: req.payload,
-    ...(req.protocol === undefined ? {} : { protocol: req.protocol }),
-    ttl: req.ttl ?? ns.sysctl.number('net.ipv4.ip_default_ttl'),
-    id: req.id ?? st.nextIpId(),
-    dscp: tos >>> 2,
-    ecn: tos & 3,
-  });
-  const length = ipv4Length(draft);
+  const ttl = req.ttl ?? ns.sysctl.number('net.ipv4.ip_default_ttl');
+  const id = req.id ?? st.nextIpId();
   const dfMode = req.df ?? 'want';
-  if (dfMode === true && length > mtu) return failWith('EMSGSIZE');
-  const ip: Ipv4Repr = dfMode === 'want' ? { ...draft, df: length <= mtu } : { ...draft, df: dfMode };
+  const plain = plainBodyLength(req.payload);
+  let ip: Ipv4Repr;
+  if (plain !== undefined) {
+    // The length is known without a header: build the header once, with its DF bit.
+    const length = IPV4_MIN_HEADER_LENGTH + plain;
+    if (dfMode === true && length > mtu) return failed('EMSGSIZE', packetId, onError);
+    ip = buildHeader(req, decision.src, decision.dst, ttl, id, tos, dfMode === 'want' ? length <= mtu : dfMode);
+  } else {
+    const draft = buildHeader(req, decision.src, decision.dst, ttl, id, tos, false);
+    const length = ipv4Length(draft);
+    if (dfMode === true && length > mtu) return failed('EMSGSIZE', packetId, onError);
+    ip = { ...draft, df: dfMode === 'want' ? length <= mtu : dfMode };
+  }
   const skb = newSkb(packetId, ethFrame(decision.dev.mac, 0, ip));
   skb.mark = mark;
-  if (tracing(st)) {
-    ns.trace(skb, decision.dev, 'route', { stage: 'output', dst: formatIpv4(ip.dst), src: formatIpv4(ip.src), result: decision.type, ...routeTraceDetail(decision.route, decision.rule) });
+  if (tracing(st)) ns.traceWith(skb, decision.dev, 'route', outputDetail, ip, decision.type, decision.route, decision.rule, routeDevName(decision.route));
+  if (st.xfrm !== undefined) {
+    const refused = st.xfrm.outputLookup(skb, ip, decision.dev);
+    if (refused !== undefined) return failed(refused, packetId, onError);
   }
   const verdict = ns.netfilter.hook(skb, { hook: 'OUTPUT', inDev: undefined, outDev: decision.dev });
-  if (verdict === 'drop') return failWith('EPERM');
+  if (verdict === 'drop') return failed('EPERM', packetId, onError);
   if (verdict === 'stolen') return { ok: true, packetId, src: decision.src, dev: decision.dev };
   let route: RouteOutputDecision = decision;
   const after = skb.frame.payload;
@@ -131,9 +152,11 @@ export function ipOutput(ns: NetNamespace, req: IpOutputRequest, onError?: (errn
     }
     if (!route.ok) {
       ns.drop(skb, undefined, 'no-route', { stage: 'reroute', errno: route.errno });
-      return failWith(route.errno);
+      return failed(route.errno, packetId, onError);
     }
     skb.frame = { ...skb.frame, src: route.dev.mac };
+    const refused = st.xfrm?.outputLookup(skb, after, route.dev);
+    if (refused !== undefined) return failed(refused, packetId, onError);
   }
   ipPostRouting(st, skb, undefined, route.dev, route.nexthop, route.type, routeMtu(route));
   return { ok: true, packetId, src: decision.src, dev: decision.dev };
@@ -143,10 +166,42 @@ function routeMtu(d: RouteOutputDecision & { ok: true }): number {
   return d.route?.mtu ?? d.dev.mtu;
 }
 
+/** `sendmsg` returning an error: `onError` hears it too. */
+function failed(errno: IpOutputErrno, packetId: number, onError: ((errno: IpOutputErrno) => void) | undefined): IpOutputResult {
+  onError?.(errno);
+  return { ok: false, errno, packetId };
+}
+
+/** `ipv4Packet` with the request's fields and no options. */
+function buildHeader(req: IpOutputRequest, src: Ipv4, dst: Ipv4, ttl: number, id: number, tos: number, df: boolean): Ipv4Repr {
+  const dscp = tos >>> 2;
+  const ecn = tos & 3;
+  const payload = req.payload;
+  return req.protocol === undefined
+    ? ipv4Packet({ src, dst, payload, ttl, id, df, dscp, ecn, options: NO_OPTIONS })
+    : ipv4Packet({ src, dst, payload, protocol: req.protocol, ttl, id, df, dscp, ecn, options: NO_OPTIONS });
+}
+
+/** The route record of a local packet (built when the trace is read). */
+function outputDetail(ip: Ipv4Repr, result: string, route: Route | undefined, rule: FibRule | undefined, devName: string | null): TraceDetail {
+  const detail: Record<string, TraceValue> = { stage: 'output', dst: formatIpv4(ip.dst), src: formatIpv4(ip.src), result };
+  addRouteTraceFields(detail, route, rule, devName);
+  return detail;
+}
+
+/** The route record of a send that routing refused. */
+function failedOutputDetail(dst: Ipv4, result: string, route: Route | undefined, devName: string | null): TraceDetail {
+  const detail: Record<string, TraceValue> = { stage: 'output', dst: formatIpv4(dst), result };
+  addRouteTraceFields(detail, route, undefined, devName);
+  return detail;
+}
+
 /** POSTROUTING, then `ip_finish_output`. */
 export function ipPostRouting(st: Ipv4State, skb: Skb, inDev: NetDevice | undefined, outDev: NetDevice, nexthop: Ipv4, type: 'unicast' | 'local' | 'broadcast', mtu: number): void {
   const verdict = st.ns.netfilter.hook(skb, { hook: 'POSTROUTING', inDev, outDev });
   if (verdict !== 'accept') return;
+  // xfrm4_output: a packet with a bundle is transformed, and the result goes round again.
+  if (skb.xfrm !== undefined && st.xfrm?.output(skb, outDev, nexthop, type, mtu) === true) return;
   ipFinishOutput(st, skb, outDev, nexthop, type, mtu);
 }
 
@@ -188,25 +243,39 @@ function neighOutput(st: Ipv4State, skb: Skb, ip: Ipv4Repr, dev: NetDevice, next
     xmit(skb, dev, direct);
     return;
   }
-  const pending: NeighPendingPacket = {
-    skb,
-    src: ip.src,
-    send: mac => xmit(skb, dev, mac),
-    fail: () => {
-      st.ns.drop(skb, dev, 'neigh-failed', { neighbour: formatIpv4(nexthop), dev: dev.name });
-      sendIcmpError(st, skb, ip, { type: 'dest-unreachable', code: 1 }, { aboutLocal: false, routedBroadcast: false });
-    },
-  };
-  const out = st.neigh.output(dev, nexthop, pending);
-  if (tracing(st)) {
-    st.ns.trace(skb, dev, 'neighbour', {
-      ip: formatIpv4(nexthop),
-      state: out.state,
-      action: out.kind,
-      mac: out.kind === 'send' ? formatMac(out.mac) : null,
-    });
-  }
+  const out = st.neigh.output(dev, nexthop, new PendingOutput(st, skb, ip, dev, nexthop));
+  if (tracing(st)) st.ns.traceWith(skb, dev, 'neighbour', neighbourDetail, nexthop, out);
   if (out.kind === 'send') xmit(skb, dev, out.mac);
+}
+
+/** The neighbour record of one packet's next-hop lookup. */
+function neighbourDetail(nexthop: Ipv4, out: NeighOutput): TraceDetail {
+  return { ip: formatIpv4(nexthop), state: out.state, action: out.kind, mac: out.kind === 'send' ? formatMac(out.mac) : null };
+}
+
+/** A packet handed to the neighbour table: sent once the next hop resolves, or failed. */
+class PendingOutput implements NeighPendingPacket {
+  readonly src: Ipv4;
+
+  constructor(
+    private readonly st: Ipv4State,
+    readonly skb: Skb,
+    private readonly ip: Ipv4Repr,
+    private readonly dev: NetDevice,
+    private readonly nexthop: Ipv4,
+  ) {
+    this.src = ip.src;
+  }
+
+  send(mac: Mac): void {
+    xmit(this.skb, this.dev, mac);
+  }
+
+  fail(): void {
+    const { st, skb, dev } = this;
+    st.ns.drop(skb, dev, 'neigh-failed', { neighbour: formatIpv4(this.nexthop), dev: dev.name });
+    sendIcmpError(st, skb, this.ip, { type: 'dest-unreachable', code: 1 }, { aboutLocal: false, routedBroadcast: false });
+  }
 }
 
 function xmit(skb: Skb, dev: NetDevice, mac: Mac): void {

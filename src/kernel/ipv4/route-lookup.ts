@@ -22,7 +22,7 @@
  * Leaves out: multicast routing, `bc_forwarding`, ICMP redirects, route caches, `src_valid_mark`,
  * l3mdev.
  */
-import type { DropReason } from '../../engine/index.js';
+import type { DropReason, TraceValue } from '../../engine/index.js';
 import { IPV4_BROADCAST, formatIpv4, isLoopbackIpv4, isMulticastIpv4, type Ipv4 } from '../../packet/index.js';
 import type { NetDevice } from '../device.js';
 import type { IprouteErrno } from './errors.js';
@@ -226,15 +226,36 @@ export function loopbackOf(st: Ipv4State): NetDevice | undefined {
 
 /** The structured detail of a route record: matched prefix, table, gateway, device, source. */
 export function routeTraceDetail(route: Route | undefined, rule: FibRule | undefined): Record<string, string | number | null> {
-  if (route === undefined) return { prefix: null, table: null, gateway: null, dev: null, rule: rule?.priority ?? null };
-  return {
-    prefix: `${formatIpv4(route.dst)}/${route.prefix}`,
-    type: route.type,
-    table: routeTableName(route.table),
-    gateway: route.gateway === undefined ? null : formatIpv4(route.gateway),
-    dev: route.dev?.name ?? null,
-    rule: rule?.priority ?? null,
-  };
+  const detail: Record<string, string | number | null> = {};
+  addRouteTraceFields(detail, route, rule, route?.dev?.name ?? null);
+  return detail;
+}
+
+/**
+ * `routeTraceDetail`'s fields, added to `detail` in the same order, with the route's device
+ * name as it was when the record was made (lazy trace details capture it: a device can be
+ * renamed before the trace is read).
+ */
+export function addRouteTraceFields(detail: Record<string, TraceValue>, route: Route | undefined, rule: FibRule | undefined, devName: string | null): void {
+  if (route === undefined) {
+    detail['prefix'] = null;
+    detail['table'] = null;
+    detail['gateway'] = null;
+    detail['dev'] = null;
+    detail['rule'] = rule?.priority ?? null;
+    return;
+  }
+  detail['prefix'] = `${formatIpv4(route.dst)}/${route.prefix}`;
+  detail['type'] = route.type;
+  detail['table'] = routeTableName(route.table);
+  detail['gateway'] = route.gateway === undefined ? null : formatIpv4(route.gateway);
+  detail['dev'] = devName;
+  detail['rule'] = rule?.priority ?? null;
+}
+
+/** The name of a route's device now, for a lazily built trace detail. */
+export function routeDevName(route: Route | undefined): string | null {
+  return route?.dev?.name ?? null;
 }
 
 /** iproute2's names of the reserved tables (`/etc/iproute2/rt_tables`). */

@@ -48,6 +48,21 @@ export interface SocketDelivery {
 
 export const IPV4_SOCKETS_EXT_KEY = 'sockets';
 
+/**
+ * The xfrm module's calls on the IPv4 path, set on a namespace's state once it has xfrm state
+ * (`xfrm/`): `xfrm_lookup` after the output route lookup, `xfrm4_output` after POSTROUTING for
+ * a packet with a bundle, `xfrm4_policy_check` before transport delivery. Unset, the path pays
+ * one field test.
+ */
+export interface Ipv4XfrmHooks {
+  /** Attaches the bundle an out policy asks for (`skb.xfrm.out`), or refuses the flow (already recorded). */
+  outputLookup(skb: Skb, ip: Ipv4Repr, dev: NetDevice): 'ESRCH' | 'EPERM' | undefined;
+  /** Transforms a packet whose bundle is attached and sends it on; false when there is none. */
+  output(skb: Skb, dev: NetDevice, nexthop: Ipv4, type: 'unicast' | 'local' | 'broadcast', mtu: number): boolean;
+  /** The inbound policy check; false when it dropped the packet (already recorded). */
+  inputPolicyCheck(skb: Skb, ip: Ipv4Repr, dev: NetDevice): boolean;
+}
+
 export class Ipv4State implements Ipv4DeviceSeam {
   readonly ns: NetNamespace;
   readonly addrs: AddressTable;
@@ -57,6 +72,8 @@ export class Ipv4State implements Ipv4DeviceSeam {
   readonly icmpLimiter = new IcmpRateLimiter();
   /** `inet_protos`: transport handlers by IP protocol number (`inet_add_protocol`). */
   readonly l4 = new Map<number, L4Handler>();
+  /** Set by the xfrm module when this namespace has xfrm state. */
+  xfrm: Ipv4XfrmHooks | undefined = undefined;
   private readonly addressRoutes = new AddressRoutes();
   private ipId = 1;
 

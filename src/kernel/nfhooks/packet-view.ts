@@ -9,7 +9,9 @@
  * LOCAL/BROADCAST/... when the route's device is the limiting one, else UNICAST).
  * The datagram bytes (for `-m u32`) are encoded only when a match asks for them.
  * `-m statistic --mode random` draws from the stream `iptables-statistic/<host>/<netns>`.
- * Leaves out: `-m policy` data (xfrm fills it later), IPVS connection data (the IPVS module).
+ * `-m policy` reads the skb's xfrm path (`skb->sp` and the bundle of its route), set by the xfrm
+ * module.
+ * Leaves out: IPVS connection data (the IPVS module answers through its slot).
  */
 import { encodeIpv4, IPV4_BROADCAST, isMulticastIpv4, type Ipv4, type Ipv4Repr } from '../../packet/index.js';
 import type { NfHookContext } from '../hooks.js';
@@ -106,6 +108,7 @@ export function nfPacketOf(skb: Skb, ip: Ipv4Repr, ctx: NfHookContext, ipvs?: ()
     mark: skb.mark >>> 0,
     ct: nfCtViewOf(skb),
     trace: skb.nfTrace,
+    policy: skb.xfrm,
     // -m u32 reads the datagram's bytes: encode them once, only if asked.
     get bytes(): Uint8Array {
       bytes ??= encodeIpv4(ip);

@@ -30,7 +30,8 @@ export type Errno =
   | 'ENONET'
   | 'ENODEV'
   | 'EHOSTDOWN'
-  | 'EOPNOTSUPP';
+  | 'EOPNOTSUPP'
+  | 'ESRCH';
 
 const STRERROR: Readonly<Record<Errno, string>> = {
   EADDRINUSE: 'Address already in use',
@@ -54,6 +55,7 @@ const STRERROR: Readonly<Record<Errno, string>> = {
   ENODEV: 'No such device',
   EHOSTDOWN: 'Host is down',
   EOPNOTSUPP: 'Operation not supported',
+  ESRCH: 'No such process',
 };
 
 /** glibc's `strerror(errno)` text. */

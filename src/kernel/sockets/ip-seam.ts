@@ -5,8 +5,8 @@
  * Models: the calls `net/ipv4/udp.c`, `tcp_ipv4.c`, `raw.c` and `ping.c` make into the IP
  * layer: `ip_route_connect` / `ip_route_output_flow` (source selection, `EADDRNOTAVAIL` on a
  * bind to a foreign address via `inet_addr_type`), `ip_queue_xmit` / `ip_send_skb`.
- * Errnos coming back from the route lookup and netfilter keep their meaning; the few iproute2-only
- * errnos are folded into EINVAL.
+ * Errnos coming back from the route lookup, xfrm and netfilter keep their meaning; the few
+ * iproute2-only errnos are folded into EINVAL.
  * Leaves out: the route cache and `IP_PMTUDISC` modes other than the default ("want").
  */
 import { ipOutput, ipv4Of, routeOutput, type IpOutputErrno } from '../ipv4/index.js';
@@ -48,11 +48,12 @@ export function ipErrno(errno: IpOutputErrno): Errno {
     case 'EMSGSIZE':
     case 'EADDRNOTAVAIL':
     case 'ENODEV':
+    // An xfrm policy whose state is missing, with no key manager to ask (`xfrm_state_find`).
+    case 'ESRCH':
       return errno;
     case 'ENETDOWN':
       return 'ENETUNREACH';
     case 'EEXIST':
-    case 'ESRCH':
     case 'ENOENT':
     case 'EXDEV':
       return 'EINVAL';

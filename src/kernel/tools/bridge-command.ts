@@ -14,15 +14,20 @@
  * `priority`, with `parse_on_off`'s complaint and exit status 234).
  * The FDB itself, its dump order and the kernel's answers are the device layer's (`fdbShow`,
  * `fdbAdd`, `fdbDel`, `bridgeLinks`, `bridgeLinkSet`).
+ * A vxlan device's own (`self`) table is the vxlan module's (`iplink-vxlan.ts` prints and parses
+ * its `dst`/`port`/`vni`/`via` words); its rows follow the device's bridge rows, as
+ * `rtnl_fdb_dump` dumps the master's entries of a port before the port's own.
  * Leaves out: the `self` multicast entries every device has (33:33:..., 01:00:5e:...: IPv6
- * and IGMP are not modelled), `self` entries of ports (their own unicast lists), vxlan `dst`/
- * `vni`/`port`, `vlan`, `mdb`, `monitor`, `get`, `flush`, JSON.
+ * and IGMP are not modelled), `self` entries of other ports (their own unicast lists),
+ * `src_vni`, `vlan`, `mdb`, `monitor`, `get`, `flush`, JSON.
  */
 import { formatMac, parseMac } from '../../packet/index.js';
 import { BridgeDevice, bridgeLinkSet, bridgeLinks, fdbAdd, fdbDel, fdbShow, type BridgePortFlags, type FdbSpec } from '../devices/index.js';
 import type { NetNamespace } from '../netns.js';
 import type { Process, Program } from '../process.js';
 import { Args, die, duparg2, matches, parseOnOff, runSync } from './cli-args.js';
+import { vxlanDeviceOf, vxlanFdbAdd, vxlanFdbDel, type VxlanFdbSpec } from '../vxlan/index.js';
+import { parseFdbVxlanWord, vxlanFdbLines, type FdbVxlanWords } from './iplink-vxlan.js';
 import { formatBridgePortLine, installToolsState } from './link-view.js';
 
 export const BRIDGE_USAGE =
@@ -60,17 +65,22 @@ export function bridgeFdbList(ns: NetNamespace, words: readonly string[], stats 
   if (br !== undefined && ns.device(br) === undefined) die(`Cannot find bridge device "${br}"\n`, 255);
   if (port !== undefined && ns.device(port) === undefined) die(`Cannot find device "${port}"\n`, 255);
   const rows = fdbShow(ns, { ...(br === undefined ? {} : { br }), ...(port === undefined ? {} : { brport: port }) });
-  return rows
-    .map(r => {
-      let s = `${formatMac(r.mac)} `;
-      if (port === undefined) s += `dev ${r.dev} `;
-      if (r.vlan !== undefined) s += `vlan ${r.vlan} `;
-      if (stats && r.master !== undefined) s += `used ${r.usedAgo}/${r.updatedAgo} `;
-      if (r.self) s += 'self ';
-      if (r.master !== undefined) s += `master ${r.master} `;
-      return `${s}${r.state ?? ''}\n`;
-    })
-    .join('');
+  const line = (r: (typeof rows)[number]): string => {
+    let s = `${formatMac(r.mac)} `;
+    if (port === undefined) s += `dev ${r.dev} `;
+    if (r.vlan !== undefined) s += `vlan ${r.vlan} `;
+    if (stats && r.master !== undefined) s += `used ${r.usedAgo}/${r.updatedAgo} `;
+    if (r.self) s += 'self ';
+    if (r.master !== undefined) s += `master ${r.master} `;
+    return `${s}${r.state ?? ''}\n`;
+  };
+  // rtnl_fdb_dump, per device by index: its master's entries, then its own (a vxlan's `self` table).
+  let out = '';
+  for (const dev of ns.sortedDevices()) {
+    for (const r of rows) if (r.dev === dev.name) out += line(r);
+    if ((port === undefined || dev.name === port) && (br === undefined || dev.master?.name === br)) out += vxlanFdbLines(ns, dev.name, port === undefined, stats);
+  }
+  return out;
 }
 
 function fdbModify(ctx: BridgeContext, cmd: 'add' | 'append' | 'replace' | 'del', args: Args): number {
@@ -78,10 +88,12 @@ function fdbModify(ctx: BridgeContext, cmd: 'add' | 'append' | 'replace' | 'del'
   let addr: string | undefined;
   let target: FdbSpec['target'] | undefined;
   let state: FdbSpec['state'] | undefined;
+  const vxlan: FdbVxlanWords = {};
   for (; !args.done; args.shift()) {
     const w = args.cur;
     if (w === 'dev') dev = args.next();
-    else if (w === 'dst' || w === 'port' || w === 'vni' || w === 'src_vni' || w === 'via' || matches(w, 'vlan')) args.next();
+    else if (parseFdbVxlanWord(ctx.ns, args, vxlan)) continue;
+    else if (w === 'src_vni' || matches(w, 'vlan')) args.next();
     else if (w === 'self') target ??= 'self';
     else if (matches(w, 'master')) target = 'master';
     else if (matches(w, 'local') || matches(w, 'permanent')) state = 'permanent';
@@ -98,6 +110,12 @@ function fdbModify(ctx: BridgeContext, cmd: 'add' | 'append' | 'replace' | 'del'
   const mac = parseMac(addr);
   if (mac === undefined) die(`Invalid mac address ${addr}\n`, 255);
   if (ctx.ns.device(dev) === undefined) die(`Cannot find device "${dev}"\n`, 255);
+  if ((target ?? 'self') === 'self' && vxlanDeviceOf(ctx.ns, dev) !== undefined) {
+    // ndo_fdb_add/del of the vxlan device itself (`vxlan_fdb_add`).
+    const vspec: VxlanFdbSpec = { mac, dev, ...vxlan, state: state ?? 'permanent' };
+    must(cmd === 'del' ? vxlanFdbDel(ctx.ns, vspec) : vxlanFdbAdd(ctx.ns, vspec, cmd));
+    return 0;
+  }
   const spec: FdbSpec = { mac, dev, target: target ?? 'self', state: state ?? 'permanent' };
   if (cmd === 'del') must(fdbDel(ctx.ns, spec));
   else must(fdbAdd(ctx.ns, spec, cmd === 'replace'));

@@ -1,14 +1,18 @@
 /**
- * A container's network mode (`--network`) and the validation errors the daemon answers with.
+ * The run configuration's formats and checks: a container's network mode (`--network`), the
+ * validation errors the daemon answers with, `80/tcp` port keys and `name:alias` links.
  *
  * Models: moby 20.10 `api/types/container/hostconfig_unix.go` (`NetworkMode`: `IsDefault`,
  * `IsBridge`, `IsHost`, `IsNone`, `IsContainer`, `IsUserDefined`, `IsPrivate`, `NetworkName`,
  * `ConnectedContainer`), `runconfig/errors.go` (the exact texts below),
  * `runconfig/hostconfig_unix.go` `validateNetMode`/`validateNetContainerMode`, and
- * `daemon/network.go` `IsPreDefinedNetwork` (`bridge`, `host`, `none`, `default`).
- * Leaves out: Windows modes (`nat`), `--uts`, `--mac-address` with container networking beyond
- * the check below.
+ * `daemon/network.go` `IsPreDefinedNetwork` (`bridge`, `host`, `none`, `default`),
+ * docker/go-connections `nat.Port` (`NewPort`, `Proto`, `Int`; protocol `tcp` when absent) and
+ * `opts.ParseLink` (`name` or `name:alias`; `bad format for links: x`).
+ * Leaves out: port ranges as keys (the CLI expands ranges into single ports), Windows modes
+ * (`nat`), `--uts`.
  */
+import type { ExposedPort } from '../driver-api.js';
 import { invalidParameter, type Result } from '../errors.js';
 import type { ContainerConfig, HostConfig } from './container.js';
 
@@ -79,4 +83,29 @@ export function validateNetMode(c: ContainerConfig, hc: HostConfig): Result<void
   if ((isContainer(m) || isHost(m)) && c.macAddress !== '') return invalidParameter(RUNCONFIG.conflictContainerNetworkAndMac);
   if (isHost(m) && (hc.links ?? []).length > 0) return invalidParameter(RUNCONFIG.conflictHostNetworkAndLinks);
   return { ok: true, value: undefined };
+}
+
+export type PortProto = ExposedPort['proto'];
+
+/** `nat.NewPort(proto, port)` as its string. */
+export function portKey(port: number, proto: string): string {
+  return `${port}/${proto}`;
+}
+
+/** `80/tcp` -> 80, tcp; `53` -> 53, tcp. */
+export function splitPortKey(key: string): { port: number; proto: PortProto } {
+  const [port = '0', proto = 'tcp'] = key.split('/');
+  const p = proto.toLowerCase();
+  return { port: Number(port), proto: p === 'udp' || p === 'sctp' ? p : 'tcp' };
+}
+
+/** `opts.ParseLink`. */
+export function parseLink(val: string): { name: string; alias: string } | string {
+  if (val === '') return 'empty string specified for links';
+  const arr = val.split(':');
+  if (arr.length > 2) return `bad format for links: ${val}`;
+  if (arr.length === 1) return { name: val, alias: val };
+  const [name = '', alias = ''] = arr;
+  if (name.startsWith('/')) return { name: name.slice(1), alias: alias.slice(alias.lastIndexOf('/') + 1) };
+  return { name, alias };
 }

@@ -1,0 +1,229 @@
+/**
+ * Normalisers for comparing the simulator's output with the reference captures by SHAPE where
+ * real Docker and the kernel draw random values: network, container, endpoint and sandbox ids
+ * (64 hex, shown as 12), bridge names `br-<id12>`, veth names `veth<7 hex>`, the random MACs of
+ * bridges, host-side veths and the host NIC, interface indexes (the capture host had two `ifb`
+ * devices the simulated host has not), process ids. Each distinct value gets a placeholder
+ * numbered by order of first appearance (`<ID1>`, `<VETH2>`, `<MAC1>`, `<IF3>`), so a text keeps
+ * its structure (the same id in two places stays the same placeholder) while the values drop out.
+ *
+ * Also removed, on both sides, because the simulator does not model them (reference README):
+ * IPv6 (`inet6` lines, IPv6 multicast FDB entries), `ifb` devices of the capture VM, and
+ * IPv4 multicast group memberships in `bridge fdb` (`01:00:5e:...` `self permanent`).
+ * Deterministic values (container MACs `02:42` + IPv4, addresses, routes, rules) are never touched.
+ */
+
+/** Placeholders for one comparison side: each kind numbers its values by first appearance. */
+export class Placeholders {
+  private readonly kinds = new Map<string, Map<string, number>>();
+
+  /** The number of `value` among `kind`'s values (1-based, by first appearance). */
+  number(kind: string, value: string): number {
+    let m = this.kinds.get(kind);
+    if (m === undefined) {
+      m = new Map();
+      this.kinds.set(kind, m);
+    }
+    let n = m.get(value);
+    if (n === undefined) {
+      n = m.size + 1;
+      m.set(value, n);
+    }
+    return n;
+  }
+
+  get(kind: string, value: string): string {
+    return `<${kind}${this.number(kind, value)}>`;
+  }
+}
+
+const HEX64 = /\b[0-9a-f]{64}\b/gu;
+const HEX12 = /\b[0-9a-f]{12}\b/gu;
+
+/**
+ * Docker ids: a 64-hex id becomes `<IDn>`, a 12-hex short id `<IDn/12>` with the same n as the
+ * full id it starts (the full ids in the text are numbered first, in order of appearance).
+ */
+export function normaliseIds(text: string, ph: Placeholders): string {
+  for (const m of text.matchAll(HEX64)) ph.number('ID', m[0].slice(0, 12));
+  return text.replace(HEX64, (id) => ph.get('ID', id.slice(0, 12))).replace(HEX12, (id) => `<ID${ph.number('ID', id)}/12>`);
+}
+
+/** veth names `veth<7 hex>` (libnetwork's `netutils.GenerateIfaceName("veth", 7)`). */
+export function normaliseVeths(text: string, ph: Placeholders): string {
+  return text.replace(/\bveth[0-9a-f]{7}\b/gu, (name) => ph.get('VETH', name));
+}
+
+/** Every id-like value of a free text: ids, bridge names (via their id), veth names. */
+export function normaliseText(text: string, ph: Placeholders): string {
+  return normaliseVeths(normaliseIds(text, ph), ph);
+}
+
+const MAC = /\b[0-9a-f]{2}(?::[0-9a-f]{2}){5}\b/gu;
+
+/** Devices whose MAC is random: bridges (docker0, br-*), host-side veths, the host NIC. */
+function randomMacDevice(name: string): boolean {
+  return name === 'docker0' || name.startsWith('br-') || /^veth[0-9a-f]{7}$/u.test(name) || name === 'eth0';
+}
+
+/**
+ * `ip addr` / `ip link` output: device blocks without IPv6 and ifb devices; interface indexes,
+ * random MACs (see `randomMacDevice`; a container's `eth0@ifN` keeps its MAC), veth names and
+ * bridge ids by shape.
+ */
+export function normaliseIpAddr(text: string, ph: Placeholders): string {
+  const out: string[] = [];
+  let skipDevice = false;
+  let skipLft = false;
+  let randomMac = false;
+  for (const line of text.split('\n')) {
+    const head = /^(\d+): ([^:@\s]+)(@[^:\s]+)?: (.*)$/u.exec(line);
+    if (head !== null) {
+      const [, , name = '', peer] = head;
+      skipDevice = name.startsWith('ifb');
+      // A container's eth0 has a peer (`eth0@if11`); the host NIC has none.
+      randomMac = randomMacDevice(name) && !(name === 'eth0' && peer !== undefined);
+      if (skipDevice) continue;
+      out.push(renumberIfindex(line, ph));
+      skipLft = false;
+      continue;
+    }
+    if (skipDevice) continue;
+    if (/^\s+inet6 /u.test(line)) {
+      skipLft = true;
+      continue;
+    }
+    if (skipLft && /^\s+valid_lft /u.test(line)) {
+      skipLft = false;
+      continue;
+    }
+    skipLft = false;
+    if (randomMac && /^\s+link\/ether /u.test(line)) {
+      out.push(line.replace(/link\/ether (\S+)/u, (_, mac: string) => `link/ether ${ph.get('MAC', mac)}`));
+      continue;
+    }
+    out.push(line);
+  }
+  return normaliseText(out.join('\n'), ph);
+}
+
+/** `N: name@ifM:` and `link-netnsid` kept; N and M by first appearance. */
+function renumberIfindex(line: string, ph: Placeholders): string {
+  return line.replace(/^(\d+):/u, (_, n: string) => `${ph.get('IF', n)}:`).replace(/@if(\d+):/u, (_, n: string) => `@${ph.get('IF', n)}:`);
+}
+
+/** `ip route`: no random values (bridge names by shape). */
+export function normaliseIpRoute(text: string, ph: Placeholders): string {
+  return normaliseText(text, ph);
+}
+
+/**
+ * `iptables-save`: without its `#` comment lines (dates), bridge names by shape, and the random
+ * ports of the embedded DNS server (`127.0.0.11:<port>` in a container's DOCKER_OUTPUT and
+ * DOCKER_POSTROUTING rules) by shape.
+ */
+export function normaliseIptablesSave(text: string, ph: Placeholders): string {
+  return normaliseText(
+    text
+      .split('\n')
+      .filter((l) => !l.startsWith('#'))
+      .map((l) => l.replace(/(--to-destination 127\.0\.0\.11:)(\d+)/u, (_, p: string, port: string) => `${p}${ph.get('PORT', port)}`))
+      .map((l) => (l.includes('-s 127.0.0.11/32') ? l.replace(/(--sport )(\d+)/u, (_, p: string, port: string) => `${p}${ph.get('PORT', port)}`) : l))
+      .join('\n'),
+    ph,
+  );
+}
+
+/** `ip -br link`: without ifb devices; random MACs (see `randomMacDevice`) by shape. */
+export function normaliseIpBrief(text: string, ph: Placeholders): string {
+  const kept = text
+    .split('\n')
+    .filter((l) => !l.startsWith('ifb'))
+    .map((l) => {
+      const m = /^(\S+?)(@\S+)?\s/u.exec(l);
+      if (m === null || !randomMacDevice(m[1]!) || (m[1] === 'eth0' && m[2] !== undefined)) return l;
+      return l.replace(MAC, (mac) => ph.get('MAC', mac));
+    });
+  return normaliseText(kept.join('\n'), ph);
+}
+
+/**
+ * `bridge fdb show`: without IPv6/IPv4 multicast memberships (`33:33:*`, `01:00:5e:*`) and ifb
+ * devices; random MACs of bridges and host-side veths by shape (learned container MACs kept).
+ */
+export function normaliseBridgeFdb(text: string, ph: Placeholders): string {
+  const kept = text
+    .split('\n')
+    .filter((l) => !/^(33:33|01:00:5e):/u.test(l) && !/ dev ifb\d/u.test(l))
+    .map((l) => {
+      const m = /^(\S+) dev (\S+) (.*)$/u.exec(l);
+      if (m === null) return l;
+      const [, mac = '', dev = '', rest = ''] = m;
+      // Permanent entries are the ports' own (random) addresses; learned ones are containers'.
+      const own = rest.includes('permanent') && randomMacDevice(dev);
+      return `${own ? ph.get('MAC', mac) : mac} dev ${dev} ${rest}`;
+    });
+  return normaliseText(kept.join('\n'), ph);
+}
+
+/** `brctl show`: the bridge id is `8000.<bridge MAC without colons>`. */
+export function normaliseBrctlShow(text: string, ph: Placeholders): string {
+  return normaliseText(text.replace(/\b8000\.([0-9a-f]{12})\b/gu, (_, mac: string) => `8000.${ph.get('MAC', mac.replace(/(..)(?!$)/gu, '$1:'))}`), ph);
+}
+
+/**
+ * `ip neigh`: the kernel dumps its hash table, so the order is random: lines are sorted. A MAC
+ * that is not Docker's `02:42` + the entry's IPv4 address (a bridge's own MAC) is by shape.
+ */
+export function normaliseNeigh(text: string, ph: Placeholders): string[] {
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+) .*lladdr (\S+)/u.exec(l);
+      if (m === null) return l;
+      const derived = `02:42:${m.slice(1, 5).map((b) => Number(b).toString(16).padStart(2, '0')).join(':')}`;
+      return m[5] === derived ? l : l.replace(m[5]!, ph.get('MAC', m[5]!));
+    })
+    .map((l) => normaliseText(l, ph))
+    .sort();
+}
+
+/** MACs anywhere in a text, when every MAC in it is random. */
+export function normaliseMacs(text: string, ph: Placeholders): string {
+  return text.replace(MAC, (mac) => ph.get('MAC', mac));
+}
+
+/** A JSON document with every id-like string by shape (keys too: `Containers` is keyed by id). */
+export function normaliseJson(value: unknown, ph: Placeholders): unknown {
+  if (typeof value === 'string') return normaliseText(value, ph);
+  if (Array.isArray(value)) return value.map((v) => normaliseJson(v, ph));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[normaliseText(k, ph)] = normaliseJson(v, ph);
+    return out;
+  }
+  return value;
+}
+
+/** Picks `paths` (dot-separated; `*` walks every key of an object) out of a JSON value. */
+export function pick(value: unknown, paths: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const path of paths) walk(value, path.split('.'), '', out);
+  return out;
+}
+
+function walk(node: unknown, segs: readonly string[], prefix: string, out: Record<string, unknown>): void {
+  if (segs.length === 0) {
+    out[prefix] = node;
+    return;
+  }
+  const [seg, ...rest] = segs;
+  if (node === null || typeof node !== 'object') {
+    out[[prefix, ...segs].filter((s) => s !== '').join('.')] = '(missing)';
+    return;
+  }
+  const obj = node as Record<string, unknown>;
+  const keys = seg === '*' ? Object.keys(obj).sort() : [seg!];
+  for (const k of keys) walk(obj[k], rest, prefix === '' ? k : `${prefix}.${k}`, out);
+}
