@@ -60,13 +60,10 @@ export function checkCommand(io: CliIo): CommandModule<object, CheckArgs> {
 }
 
 function checkFile(io: CliIo, file: string, args: CheckArgs): FileResult {
-  // Issues go to stderr as they are found (loadFile); they are kept here for JSON and JUnit too.
-  const before = io.result().stderr.length;
-  const scenario = loadFile(io, file);
-  if (scenario === undefined) {
-    const issues = io.result().stderr.slice(before).split('\n').filter((l) => l !== '');
-    return { file, valid: false, issues };
-  }
+  // Issues go to stderr (loadFile) and are kept for JSON and JUnit too.
+  const issues: string[] = [];
+  const scenario = loadFile(io, file, issues);
+  if (scenario === undefined) return { file, valid: false, issues };
   const first = runLoaded(io, scenario, { seed: args.seed });
   if (!args.twice) return { file, valid: true, report: first.report, twice: undefined };
   const second = runLoaded(io, scenario, { seed: args.seed });

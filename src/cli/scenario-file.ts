@@ -7,17 +7,29 @@
  * Leaves out: reading scenarios from stdin.
  */
 import { formatIssue, loadScenario, runScenario, type Lab, type RunResult, type Scenario } from '../scenario/index.js';
-import { EXIT, type CliIo } from './io.js';
+import { readFileSync } from 'node:fs';
+import { EXIT, systemMessage, type CliIo } from './io.js';
 
-/** The validated scenario in `file`, or undefined after reporting why not (exit 2). */
-export function loadFile(io: CliIo, file: string): Scenario | undefined {
-  const text = io.readText(file);
-  if (text === undefined) return undefined;
+/**
+ * The validated scenario in `file`, or undefined after reporting why not on stderr (exit 2);
+ * the lines reported are also appended to `problems` when given.
+ */
+export function loadFile(io: CliIo, file: string, problems: string[] = []): Scenario | undefined {
+  let text: string;
+  try {
+    text = readFileSync(io.path(file), 'utf8');
+  } catch (e) {
+    return refuse(io, problems, [`cnmsim: cannot read ${file}: ${systemMessage(e)}`]);
+  }
   const loaded = loadScenario(text, file);
   if (loaded.ok) return loaded.scenario;
-  for (const issue of loaded.issues) io.err(`${formatIssue(issue)}\n`);
   const n = loaded.issues.length;
-  io.err(`cnmsim: ${file} is not a valid scenario (${n} issue${n === 1 ? '' : 's'}); nothing was run\n`);
+  return refuse(io, problems, [...loaded.issues.map(formatIssue), `cnmsim: ${file} is not a valid scenario (${n} issue${n === 1 ? '' : 's'}); nothing was run`]);
+}
+
+function refuse(io: CliIo, problems: string[], lines: readonly string[]): undefined {
+  for (const line of lines) io.err(`${line}\n`);
+  problems.push(...lines);
   io.exit(EXIT.invalid);
   return undefined;
 }

@@ -144,17 +144,31 @@ const asGiven = (detail: TraceDetail): TraceDetail => detail;
 /** `recordDrop`: `reason` first, then the given detail. */
 const dropDetail = (reason: DropReason, detail: TraceDetail): TraceDetail => ({ reason, ...detail });
 
-/** Records per storage chunk, and slots per record: packetId, location, kind, builder, six arguments. */
-const CHUNK_RECORDS = 4096;
-const STRIDE = 10;
+/**
+ * Slots per storage chunk (a chunk this large is allocated outside the young generation, so the
+ * garbage collector never copies it) and the most one record takes: packetId, location, kind,
+ * builder, argument count, six arguments.
+ */
+const CHUNK_SLOTS = 48 * 1024;
+const MAX_RECORD_SLOTS = 11;
+
+/** One storage chunk: records one after the other, their times beside them. */
+interface Chunk {
+  readonly slots: unknown[];
+  readonly times: Float64Array;
+  /** Records in the chunk. */
+  records: number;
+  /** Next free slot. */
+  end: number;
+}
 
 /**
- * Records are stored compactly until read, in fixed-size chunks allocated once each: times in a
- * typed array, and for each record its packet id, location (callers pass interned location
- * objects), kind, detail builder and up to six builder arguments. Nothing is allocated per record
- * beyond what the caller already had, and no string is formatted on the packet path. The first
- * read (`records`, `forPacket`, `digest`) materialises the pending records into `TraceRecord`
- * objects, in seq order, and releases the chunks.
+ * Records are stored compactly until read, in chunks allocated once each: for each record its
+ * time (in a typed array), packet id, location (callers pass interned location objects), kind,
+ * detail builder and the builder's arguments up to the last one given. Nothing is allocated per
+ * record beyond what the caller already had, and no string is formatted on the packet path. The
+ * first read (`records`, `forPacket`, `digest`) materialises the pending records into
+ * `TraceRecord` objects, in seq order, and releases the chunks.
  */
 export class TraceRecorder {
   /** When false, `record` does nothing. */
@@ -165,13 +179,9 @@ export class TraceRecorder {
   private count = 0;
   private nextSeq = 0;
   private dropped = 0;
-  /** Pending records, `CHUNK_RECORDS` per chunk; the first is the record `stored.length`. */
-  private slotChunks: unknown[][] = [];
-  private timeChunks: Float64Array[] = [];
-  private slots: unknown[] = [];
-  private times: Float64Array = new Float64Array(0);
-  /** Index of the next record in the current chunk (`CHUNK_RECORDS` when it is full). */
-  private at = CHUNK_RECORDS;
+  /** Pending records; the first is the record `stored.length`. */
+  private chunks: Chunk[] = [];
+  private chunk: Chunk | undefined = undefined;
 
   constructor(options: TraceRecorderOptions = {}) {
     this.enabled = options.enabled ?? true;
@@ -230,21 +240,25 @@ export class TraceRecorder {
       return;
     }
     this.count++;
-    if (this.at === CHUNK_RECORDS) this.newChunk();
-    const i = this.at++;
-    this.times[i] = now;
-    const s = this.slots;
-    const o = i * STRIDE;
-    s[o] = packetId;
-    s[o + 1] = location;
-    s[o + 2] = kind;
-    s[o + 3] = build;
-    s[o + 4] = a;
-    s[o + 5] = b;
-    s[o + 6] = c;
-    s[o + 7] = d;
-    s[o + 8] = e;
-    s[o + 9] = f;
+    // Trailing undefined arguments are not kept: the builder gets undefined for them anyway.
+    const n = f !== undefined ? 6 : e !== undefined ? 5 : d !== undefined ? 4 : c !== undefined ? 3 : b !== undefined ? 2 : a !== undefined ? 1 : 0;
+    let chunk = this.chunk;
+    if (chunk === undefined || chunk.end + MAX_RECORD_SLOTS > CHUNK_SLOTS) chunk = this.newChunk();
+    chunk.times[chunk.records++] = now;
+    const s = chunk.slots;
+    let o = chunk.end;
+    s[o++] = packetId;
+    s[o++] = location;
+    s[o++] = kind;
+    s[o++] = build;
+    s[o++] = n;
+    if (n > 0) s[o++] = a;
+    if (n > 1) s[o++] = b;
+    if (n > 2) s[o++] = c;
+    if (n > 3) s[o++] = d;
+    if (n > 4) s[o++] = e;
+    if (n > 5) s[o++] = f;
+    chunk.end = o;
   }
 
   /** Records a drop: kind `drop` with `reason` first in the detail. */
@@ -298,35 +312,47 @@ export class TraceRecorder {
     this.releaseChunks();
   }
 
-  private newChunk(): void {
-    this.slots = new Array<unknown>(CHUNK_RECORDS * STRIDE).fill(undefined);
-    this.times = new Float64Array(CHUNK_RECORDS);
-    this.slotChunks.push(this.slots);
-    this.timeChunks.push(this.times);
-    this.at = 0;
+  private newChunk(): Chunk {
+    const chunk: Chunk = {
+      slots: new Array<unknown>(CHUNK_SLOTS).fill(undefined),
+      times: new Float64Array(Math.ceil(CHUNK_SLOTS / 5)),
+      records: 0,
+      end: 0,
+    };
+    this.chunks.push(chunk);
+    this.chunk = chunk;
+    return chunk;
   }
 
   private releaseChunks(): void {
-    this.slotChunks = [];
-    this.timeChunks = [];
-    this.slots = [];
-    this.times = new Float64Array(0);
-    this.at = CHUNK_RECORDS;
+    this.chunks = [];
+    this.chunk = undefined;
   }
 
   /** Builds the `TraceRecord` of every pending record, in seq order, and frees the chunks. */
   private materialise(): void {
     const stored = this.stored;
     let seq = stored.length;
-    for (let k = 0; k < this.slotChunks.length; k++) {
-      const s = this.slotChunks[k]!;
-      const times = this.timeChunks[k]!;
-      const n = k === this.slotChunks.length - 1 ? this.at : CHUNK_RECORDS;
-      for (let i = 0; i < n; i++) {
-        const o = i * STRIDE;
+    for (const chunk of this.chunks) {
+      const s = chunk.slots;
+      let o = 0;
+      for (let i = 0; i < chunk.records; i++) {
+        const packetId = s[o] as number;
+        const location = s[o + 1] as TraceLocation;
+        const kind = s[o + 2] as TraceKind;
         const build = s[o + 3] as AnyBuilder;
-        const detail = build(s[o + 4], s[o + 5], s[o + 6], s[o + 7], s[o + 8], s[o + 9]);
-        stored.push({ seq, time: times[i]!, packetId: s[o] as number, location: s[o + 1] as TraceLocation, kind: s[o + 2] as TraceKind, detail });
+        const n = s[o + 4] as number;
+        o += 5;
+        const detail = build(
+          n > 0 ? s[o] : undefined,
+          n > 1 ? s[o + 1] : undefined,
+          n > 2 ? s[o + 2] : undefined,
+          n > 3 ? s[o + 3] : undefined,
+          n > 4 ? s[o + 4] : undefined,
+          n > 5 ? s[o + 5] : undefined,
+        );
+        o += n;
+        stored.push({ seq, time: chunk.times[i]!, packetId, location, kind, detail });
         seq++;
       }
     }

@@ -45,7 +45,7 @@ export function checkReach(ctx: RunContext, e: ReachExpectation): Outcome {
         : ['nc', '-u', '-z', '-w', '2', addr, String(target.port)];
   const proc = ctx.run(place, argv);
   const reached = proc.exitCode === 0;
-  const what = `${e.from} ${want} ${e.to}${target.port === undefined ? '' : `:${target.port}`} (${proto}, ${addr})`;
+  const what = `${e.from} ${want} ${e.to}${e.port === undefined ? '' : `:${e.port}`} (${proto}, ${addr})`;
   const ok = reached === e.ok;
   return ok
     ? { ok, message: what }

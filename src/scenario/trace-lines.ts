@@ -106,16 +106,10 @@ function bridgeLearner(r: TraceRecord, subject: string): Line[] {
   const underlay = r.location.host === 'underlay';
   const what = underlay ? 'the underlay switch' : text(r, 'via') === 'macvlan bridge mode' ? `the macvlan ${device}` : `the bridge ${device}`;
   if (text(r, 'brNetfilter') !== undefined) return [];
-  switch (decision) {
-    case 'forward':
-      return [line(`${what} forwards it to ${text(r, 'to') ?? '?'}${underlay ? '' : ' (learned port)'}`)];
-    case 'flood':
-      return [line(`${what} floods it to every port (${text(r, 'flood') ?? 'unknown'}: destination not learned yet)`)];
-    case 'local':
-      return [line(`${what} hands it up to ${subject}'s own IP stack`)];
-    default:
-      return decision === undefined ? [] : [line(`${what}: ${decision}`)];
-  }
+  if (decision === 'forward') return [line(`${what} forwards it to ${text(r, 'to') ?? '?'}${underlay ? '' : ' (learned port)'}`)];
+  if (decision === 'flood') return [line(`${what} floods it to every port (${text(r, 'flood') ?? 'unknown'}: destination not learned yet)`)];
+  if (decision === 'local') return [line(`${what} hands it up to ${subject}'s own IP stack`)];
+  return decision === undefined ? [] : [line(`${what}: ${decision}`)];
 }
 
 function socketLearner(r: TraceRecord, subject: string): Line[] {
@@ -172,7 +166,7 @@ function dropLines(r: TraceRecord, subject: string, ctx: LineContext): Line[] {
 }
 
 /** The operator's extra lines for `r` (routes, matched rules, NAT, FDB, conntrack, neighbours). */
-export function operatorLines(r: TraceRecord, ctx: LineContext): Line[] {
+export function operatorLines(r: TraceRecord, _ctx: LineContext): Line[] {
   switch (r.kind) {
     case 'route': {
       const prefix = text(r, 'prefix');
@@ -236,21 +230,14 @@ export function operatorLines(r: TraceRecord, ctx: LineContext): Line[] {
 
 function conntrackLines(r: TraceRecord): Line[] {
   const event = text(r, 'event');
-  switch (event) {
-    case 'new':
-      return [line(`conntrack: new connection ${text(r, 'orig') ?? '?'} (${text(r, 'ctstate') ?? 'NEW'}${tcpState(r)})`, 'detail')];
-    case 'lookup':
-    case 'related':
-      return [line(`conntrack: ${text(r, 'ctstate') ?? '?'} ${text(r, 'dir') ?? ''} ${text(r, 'orig') ?? ''}${tcpState(r)}`.replace(/ +/g, ' '), 'detail')];
-    case 'nat':
-      return r.detail['nullBinding'] === true ? [] : [line(`conntrack: ${text(r, 'binding') ?? '?'}`, 'detail')];
-    case 'confirm':
-      return [line(`conntrack: confirmed ${text(r, 'orig') ?? '?'} ⇄ ${text(r, 'reply') ?? '?'}`, 'detail')];
-    case 'invalid':
-      return [line(`conntrack: INVALID (${text(r, 'why') ?? '?'})`, 'drop')];
-    default:
-      return [line(`conntrack: ${detailWords(r)}`, 'detail')];
+  if (event === 'new') return [line(`conntrack: new connection ${text(r, 'orig') ?? '?'} (${text(r, 'ctstate') ?? 'NEW'}${tcpState(r)})`, 'detail')];
+  if (event === 'lookup' || event === 'related') {
+    return [line(`conntrack: ${text(r, 'ctstate') ?? '?'} ${text(r, 'dir') ?? ''} ${text(r, 'orig') ?? ''}${tcpState(r)}`.replace(/ +/g, ' '), 'detail')];
   }
+  if (event === 'nat') return r.detail['nullBinding'] === true ? [] : [line(`conntrack: ${text(r, 'binding') ?? '?'}`, 'detail')];
+  if (event === 'confirm') return [line(`conntrack: confirmed ${text(r, 'orig') ?? '?'} ⇄ ${text(r, 'reply') ?? '?'}`, 'detail')];
+  if (event === 'invalid') return [line(`conntrack: INVALID (${text(r, 'why') ?? '?'})`, 'drop')];
+  return [line(`conntrack: ${detailWords(r)}`, 'detail')];
 }
 
 function tcpState(r: TraceRecord): string {
@@ -260,27 +247,25 @@ function tcpState(r: TraceRecord): string {
 
 /** The kernel depth's line(s) for `r`: every record, frames and unmatched rules included. */
 export function kernelLines(r: TraceRecord, ctx: LineContext): Line[] {
-  switch (r.kind) {
-    case 'receive':
-    case 'transmit': {
-      if (text(r, 'stage') === 'local') return [line(`ip_local_deliver: ${protocol(r, 'protocol') ?? '?'} ${ip(r, 'src') ?? '?'} > ${ip(r, 'dst') ?? '?'}`, 'detail')];
-      const vlans = list(r, 'vlans');
-      const what = `${mac(r, 'src') ?? '?'} > ${mac(r, 'dst') ?? '?'} ${etherType(r, 'etherType') ?? ''}${vlans.length === 0 ? '' : ` vlan ${vlans.join(',')}`}`;
-      const pkt = text(r, 'pktType');
-      return [line(`${r.kind === 'receive' ? 'rx' : 'tx'} ${r.location.device ?? '?'}: ${what}${pkt === undefined ? '' : ` (${pkt})`}`, 'detail')];
-    }
-    case 'netfilter': {
-      const hook = text(r, 'hook') ?? '?';
-      if (text(r, 'log') !== undefined) return [line(`${hook} LOG: ${text(r, 'log')!}`, 'rule')];
-      const matched = r.detail['matched'] !== false;
-      const lines = [line(`${hook} ${text(r, 'table') ?? '?'}/${text(r, 'chain') ?? '?'} #${text(r, 'rule') ?? '?'} ${text(r, 'text') ?? ''} → ${text(r, 'verdict') ?? '?'}`, matched ? 'rule' : 'detail')];
-      const trace = text(r, 'trace');
-      if (trace !== undefined) lines.push(line(`  ${trace}`, 'detail'));
-      return lines;
-    }
-    default: {
-      const lines = [...learnerLines(r, ctx), ...operatorLines(r, ctx)];
-      return lines.length > 0 ? lines : [line(`${r.kind} ${detailWords(r)}`, 'detail')];
-    }
+  if (r.kind === 'receive' || r.kind === 'transmit') {
+    if (text(r, 'stage') === 'local') return [line(`ip_local_deliver: ${protocol(r, 'protocol') ?? '?'} ${ip(r, 'src') ?? '?'} > ${ip(r, 'dst') ?? '?'}`, 'detail')];
+    const vlans = list(r, 'vlans');
+    const what = `${mac(r, 'src') ?? '?'} > ${mac(r, 'dst') ?? '?'} ${etherType(r, 'etherType') ?? ''}${vlans.length === 0 ? '' : ` vlan ${vlans.join(',')}`}`;
+    const pkt = text(r, 'pktType');
+    return [line(`${r.kind === 'receive' ? 'rx' : 'tx'} ${r.location.device ?? '?'}: ${what}${pkt === undefined ? '' : ` (${pkt})`}`, 'detail')];
   }
+  if (r.kind === 'netfilter') {
+    const hook = text(r, 'hook') ?? '?';
+    if (text(r, 'log') !== undefined) return [line(`${hook} LOG: ${text(r, 'log')!}`, 'rule')];
+    const matched = r.detail['matched'] !== false;
+    const lines = [line(`${hook} ${text(r, 'table') ?? '?'}/${text(r, 'chain') ?? '?'} #${text(r, 'rule') ?? '?'} ${text(r, 'text') ?? ''} → ${text(r, 'verdict') ?? '?'}`, matched ? 'rule' : 'detail')];
+    const trace = text(r, 'trace');
+    if (trace !== undefined) lines.push(line(`  ${trace}`, 'detail'));
+    return lines;
+  }
+  if (r.kind === 'conntrack' && text(r, 'event') === 'nat' && r.detail['nullBinding'] === true) {
+    return [line(`conntrack: null ${text(r, 'manip') === 'SRC' ? 'SNAT' : 'DNAT'} binding (nothing to rewrite)`, 'detail')];
+  }
+  const lines = [...learnerLines(r, ctx), ...operatorLines(r, ctx)];
+  return lines.length > 0 ? lines : [line(`${r.kind} ${detailWords(r)}`, 'detail')];
 }

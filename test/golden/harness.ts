@@ -21,6 +21,8 @@ import {
   Placeholders,
   normaliseBridgeFdb,
   normaliseBrctlShow,
+  normaliseConntrack,
+  normaliseOwnRuleCounters,
   normaliseIpAddr,
   normaliseIpBrief,
   normaliseIpRoute,
@@ -47,6 +49,9 @@ export type Compare =
   | 'lines' // the multiset of lines: busybox nslookup prints A and AAAA answers in arrival order,
   //           and a step keeps stdout and stderr apart (their interleaving is lost)
   | 'neigh' // ip neigh: lines in any order (kernel hash order), random MACs by shape
+  | 'ss' // ss -lntup: the embedded DNS's random ports, pids and fds by shape
+  | 'conntrack' // conntrack -L: the set of flows without timeouts and ephemeral ports
+  | 'own-counters' // iptables-save -c: packet counters of the rules the run created
   | 'exit'; // only the exit code
 
 export interface Comparison {
@@ -70,20 +75,25 @@ export function cap(file: string, compare: Compare, command: string, target?: st
   return target === undefined ? { file, compare, command } : { file, compare, command, target };
 }
 
-/** lib/capture.sh `host_state PREFIX`, the parts the simulator has a counterpart for. */
-export function hostState(prefix: string, parts: readonly string[] = ['iptables-save', 'ip-addr', 'ip-route', 'bridge-fdb', 'brctl-show', 'sysctl']): PlanEntry[] {
+/**
+ * lib/capture.sh `host_state PREFIX`, the parts the simulator has a counterpart for: not `nft list
+ * ruleset` (no nft program), `ip -d link` (bridge timers and the VM's virtio NIC details), `ps`
+ * (no process listing) and the host's `ss -lntup` (the capture VM's own services).
+ */
+export function hostState(prefix: string, parts: readonly string[] = ['iptables-save', 'ip-addr', 'ip-route', 'bridge-fdb', 'bridge-link', 'brctl-show', 'sysctl']): PlanEntry[] {
   const all: Record<string, PlanEntry> = {
     'iptables-save': cap(`${prefix}-iptables-save.txt`, 'iptables', 'iptables-save', 'host1'),
     'ip-addr': cap(`${prefix}-ip-addr.txt`, 'ip-addr', 'ip addr', 'host1'),
     'ip-route': cap(`${prefix}-ip-route.txt`, 'ip-route', 'ip route', 'host1'),
     'bridge-fdb': cap(`${prefix}-bridge-fdb.txt`, 'fdb', 'bridge fdb show', 'host1'),
+    'bridge-link': cap(`${prefix}-bridge-link.txt`, 'ip-addr', 'bridge link', 'host1'),
     'brctl-show': cap(`${prefix}-brctl-show.txt`, 'brctl', 'brctl show', 'host1'),
     sysctl: cap(`${prefix}-sysctl.txt`, 'text', 'sysctl net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables net.bridge.bridge-nf-call-ip6tables', 'host1'),
   };
   return parts.map((p) => all[p]!);
 }
 
-/** lib/capture.sh `container_state C` (without ip -d link and ss). */
+/** lib/capture.sh `container_state C` (without `ip -d link`, whose details are the kernel's). */
 export function containerState(c: string, withNeigh = true): PlanEntry[] {
   return [
     cap(`ctr-${c}-inspect.json`, 'container-json', `inspect ${c}`),
@@ -92,6 +102,7 @@ export function containerState(c: string, withNeigh = true): PlanEntry[] {
     cap(`ctr-${c}-ns-ip-route.txt`, 'ip-route', `nsenter -t ${c} -n ip route`),
     ...(withNeigh ? [cap(`ctr-${c}-ns-ip-neigh.txt`, 'neigh', `nsenter -t ${c} -n ip neigh`)] : []),
     cap(`ctr-${c}-ns-iptables-save.txt`, 'iptables', `nsenter -t ${c} -n iptables-save`),
+    cap(`ctr-${c}-ns-ss-listen.txt`, 'ss', `nsenter -t ${c} -n ss -lntup`),
     cap(`ctr-${c}-resolv.conf.txt`, 'text', `exec ${c} cat /etc/resolv.conf`),
     cap(`ctr-${c}-hosts.txt`, 'text', `exec ${c} cat /etc/hosts`),
   ];
@@ -277,6 +288,19 @@ export function normalise(compare: Compare, text: string): unknown {
       return normaliseNeigh(text, ph);
     case 'lines':
       return normaliseText(text, ph).split('\n').filter((l) => l.trim() !== '').sort();
+    case 'conntrack':
+      return normaliseConntrack(text);
+    case 'ss':
+      return normaliseText(
+        text
+          .replace(/(127\.0\.0\.11:)(\d+)/gu, (_, p: string, port: string) => `${p}${ph.get('PORT', port)}`)
+          .replace(/pid=(\d+),fd=(\d+)/gu, (_, pid: string, fd: string) => `pid=${ph.get('PID', pid)},fd=${ph.get('FD', fd)}`)
+          // ss pads the header to its widest Process cell, whose width follows the pid's digits.
+          .replace(/[ \t]+$/gmu, ''),
+        ph,
+      );
+    case 'own-counters':
+      return normaliseOwnRuleCounters(text, ph);
     case 'exit':
       return '';
   }

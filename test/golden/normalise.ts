@@ -227,3 +227,43 @@ function walk(node: unknown, segs: readonly string[], prefix: string, out: Recor
   const keys = seg === '*' ? Object.keys(obj).sort() : [seg!];
   for (const k of keys) walk(obj[k], rest, prefix === '' ? k : `${prefix}.${k}`, out);
 }
+
+/**
+ * `conntrack -L`: the set of distinct flows, each as `proto state orig-tuple reply-tuple flags`
+ * with the client's ephemeral port (`sport` of the original direction, `dport` of the reply) and
+ * the timeout left out, so flows from repeated fetches coincide. IGMP flows (`unknown 2`, reports
+ * to 224.0.0.22 when a bridge comes up) are left out: multicast is not modelled. conntrack's
+ * summary line goes to stderr and was interleaved anywhere in the capture; it is removed.
+ */
+export function normaliseConntrack(text: string): string[] {
+  const flows = new Set<string>();
+  const clean = text.replace(/conntrack v[\d.]+ \(conntrack-tools\): \d+ flow entries have been shown\.\n?/gu, '');
+  for (const line of clean.split('\n')) {
+    const m = /^(\w+)\s+(\d+) (\d+) (?:([A-Z_]+) )?(.*)$/u.exec(line);
+    if (m === null) continue;
+    const [, proto = '', num = '', , state = '', rest = ''] = m;
+    if (proto === 'unknown' && num === '2') continue;
+    let srcCount = 0;
+    const tuple = rest
+      .replace(/\b(src=)/gu, (w) => `${++srcCount > 1 ? '| ' : ''}${w}`)
+      .split('| ')
+      .map((half, i) => half.replace(i === 0 ? /sport=\d+/u : /dport=\d+/u, i === 0 ? 'sport=*' : 'dport=*'))
+      .join('')
+      .replace(/ mark=0 use=1$/u, '');
+    flows.add(`${proto} ${state} ${tuple}`.replace(/\s+/gu, ' ').trim());
+  }
+  return [...flows].sort();
+}
+
+/**
+ * `iptables-save -c`, the counters of the rules a run created itself (per container: the filter
+ * DOCKER ACCEPT, the nat POSTROUTING hairpin MASQUERADE and DOCKER DNAT rules, all naming a
+ * container address); the other rules were older than the capture run and counted earlier
+ * scripts' traffic too. Packets only: see the golden test for bytes.
+ */
+export function normaliseOwnRuleCounters(text: string, ph: Placeholders): string[] {
+  return text
+    .split('\n')
+    .filter((l) => /^\[\d+:\d+\] /u.test(l) && (/\/32 .*-j (ACCEPT|MASQUERADE)$/u.test(l) || / -j DNAT /u.test(l)))
+    .map((l) => normaliseText(l.replace(/^\[(\d+):\d+\]/u, '[$1 packets]'), ph));
+}

@@ -18,6 +18,9 @@ import type { DaemonContext } from './context.js';
 import { sandboxOf } from './container-network.js';
 import { connectedContainer, isContainer } from './runconfig.js';
 
+/** Programs of the host's userland that no catalogue image contains. */
+const HOST_ONLY = new Set(['docker', 'dockerd']);
+
 const OCI_CREATE = 'failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: ';
 const OCI_EXEC = 'OCI runtime exec failed: exec failed: unable to start container process: ';
 
@@ -83,7 +86,8 @@ function resolve(c: Container, registry: ProgramRegistry, argv: readonly string[
   }
   const spec = inImage ? IMAGE_PROGRAMS[name] : undefined;
   if (spec !== undefined) return { argv: [...argv], run: spec.program, handlesStop: spec.handlesStop, prelude };
-  const program = name === '' ? undefined : registry.get(name);
+  // The docker CLI is a host program; images do not ship it.
+  const program = name === '' || HOST_ONLY.has(name) ? undefined : registry.get(name);
   if (program !== undefined) return { argv: [...argv], run: proc => program(proc), handlesStop: false, prelude };
   return arg0.includes('/') ? `exec: "${arg0}": stat ${arg0}: no such file or directory` : `exec: "${arg0}": executable file not found in $PATH`;
 }

@@ -28,7 +28,7 @@ interface Group {
 
 const GROUPS: readonly Group[] = [
   { name: 'network', short: 'Manage networks', commands: NETWORK_COMMANDS },
-  { name: 'container', short: 'Manage containers', commands: [RUN_COMMAND, CREATE_COMMAND, ...CONTAINER_COMMANDS, PS_COMMAND, CONTAINER_INSPECT_COMMAND] },
+  { name: 'container', short: 'Manage containers', commands: [RUN_COMMAND, CREATE_COMMAND, ...CONTAINER_COMMANDS, { ...PS_COMMAND, name: 'ls', aliases: ['ps', 'list'], use: 'ls [OPTIONS]' }, CONTAINER_INSPECT_COMMAND] },
   { name: 'image', short: 'Manage images', commands: [IMAGE_INSPECT_COMMAND, { ...IMAGES_COMMAND, name: 'ls', aliases: ['list'], use: 'ls [OPTIONS] [REPOSITORY[:TAG]]' }] },
 ];
 

@@ -28,7 +28,7 @@ export type OperState = 'UP' | 'DOWN' | 'UNKNOWN' | 'LOWERLAYERDOWN';
 /** `state X` of `ip link`. */
 export function operState(dev: NetDevice): OperState {
   if (!dev.adminUp) return 'DOWN';
-  if (dev.kind === 'loopback' || dev.kind === 'dummy') return 'UNKNOWN';
+  if (dev.kind === 'loopback' || dev.kind === 'dummy' || dev.kind === 'vxlan') return 'UNKNOWN';
   if ((dev instanceof VlanDevice && !dev.parent.operUp) || (dev instanceof MacvlanDevice && !dev.lower.operUp)) return 'LOWERLAYERDOWN';
   return dev.carrier() ? 'UP' : 'DOWN';
 }

@@ -19,7 +19,7 @@ import { maskOf, type Cidr, type Ipv4 } from '../../packet/index.js';
 import type { NetDevice } from '../device.js';
 import { IPROUTE_ERRORS, extackError, iprouteOk, rtnetlinkError, type IprouteErrno, type IprouteResult } from './errors.js';
 import { RouteTable, isErrorType, type RouteInsertMode, type Route, type RouteProto, type RouteType } from './route-table.js';
-import { RT_TABLE_LOCAL, RT_TABLE_MAIN, FibRuleList, fibRuleMatches, type FibRule } from './rules.js';
+import { RT_TABLE_LOCAL, RT_TABLE_MAIN, FibRuleList, fibRuleMatches, type FibRule, type FibRuleFlow } from './rules.js';
 import { SCOPE_VALUE, scopeValue, type RouteScope } from './scope.js';
 
 /** What `ip route add` is given. Defaults follow iproute2 (`iproute_modify`). */
@@ -53,6 +53,11 @@ export type FibResult =
   | { readonly ok: true; readonly route: Route; readonly rule: FibRule }
   | { readonly ok: false; readonly errno: IprouteErrno; readonly route: Route | undefined; readonly rule: FibRule | undefined };
 
+/** A rule without selectors (the three default rules are): it matches every flow. */
+function isCatchAll(rule: FibRule): boolean {
+  return rule.iif === undefined && rule.oif === undefined && rule.fwmark === undefined && rule.from === undefined && rule.to === undefined && !rule.not;
+}
+
 /** `fib_props[type].error` for the error route types and rule actions. */
 function errnoOfType(type: RouteType | FibRule['action']): IprouteErrno {
   if (type === 'unreachable') return 'EHOSTUNREACH';
@@ -84,13 +89,16 @@ export class Fib {
   /** `fib_lookup`: the rules in order, each looking in its table. */
   lookup(flow: FibFlow): FibResult {
     const scope = flow.scope ?? 0;
-    const ruleFlow = { src: flow.src, dst: flow.dst, iif: flow.iif, oif: flow.oif?.name, mark: flow.mark };
-    for (const rule of this.rules.list()) {
-      if (!fibRuleMatches(rule, ruleFlow)) continue;
+    const rules = this.rules.list();
+    let ruleFlow: FibRuleFlow | undefined;
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i]!;
+      // The default rules have no selector: they match without building the rule flow.
+      if (!isCatchAll(rule) && !fibRuleMatches(rule, (ruleFlow ??= { src: flow.src, dst: flow.dst, iif: flow.iif, oif: flow.oif?.name, mark: flow.mark }))) continue;
       if (rule.action !== 'lookup') return { ok: false, errno: errnoOfType(rule.action), route: undefined, rule };
       const table = this.tables.get(rule.table);
       if (table === undefined) continue;
-      const route = table.lookup(flow.dst, { scope, oif: flow.oif });
+      const route = table.lookupScoped(flow.dst, scope, flow.oif);
       if (route === undefined || route.type === 'throw') continue;
       if (isErrorType(route.type)) return { ok: false, errno: errnoOfType(route.type), route, rule };
       return { ok: true, route, rule };

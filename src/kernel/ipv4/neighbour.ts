@@ -68,6 +68,8 @@ export interface NeighEntry {
   queue: NeighPendingPacket[];
   /** Packet id the table's own trace records are filed under (the last packet to use the entry). */
   lastPacketId: number;
+  /** The last `send` answer given for this entry, reused while its address and state stay the same. */
+  lastSend?: (NeighOutput & { readonly kind: 'send' }) | undefined;
 }
 
 /** What `neigh_output` decided for one packet. */
@@ -85,6 +87,13 @@ export interface NeighSolicitation {
 
 const VALID: ReadonlySet<NudState> = new Set(['permanent', 'noarp', 'reachable', 'probe', 'stale', 'delay']);
 const CONNECTED: ReadonlySet<NudState> = new Set(['permanent', 'noarp', 'reachable']);
+
+/** `{ kind: 'send', mac, state }` for an entry; the same value while they do not change (answers are immutable). */
+function sendAnswer(e: NeighEntry): NeighOutput & { readonly kind: 'send' } {
+  const last = e.lastSend;
+  if (last !== undefined && last.mac === e.mac && last.state === e.state) return last;
+  return (e.lastSend = { kind: 'send', mac: e.mac!, state: e.state });
+}
 
 export function isNudValid(s: NudState): boolean {
   return VALID.has(s);
@@ -134,7 +143,7 @@ export class NeighbourTable {
       case 'noarp':
       case 'delay':
       case 'probe':
-        return { kind: 'send', mac: e.mac!, state: e.state };
+        return sendAnswer(e);
       // First use of a stale entry: send with the old address and check it in 5 s.
       case 'stale':
         this.setState(e, 'delay', NEIGH_PARMS.delayProbeTime);
@@ -253,7 +262,7 @@ export class NeighbourTable {
   }
 
   private create(dev: NetDevice, ip: Ipv4): NeighEntry {
-    const e: NeighEntry = { ip, dev, mac: undefined, state: 'none', probes: 0, timer: undefined, confirmed: this.now, updated: this.now, used: this.now, queue: [], lastPacketId: 0 };
+    const e: NeighEntry = { ip, dev, mac: undefined, state: 'none', probes: 0, timer: undefined, confirmed: this.now, updated: this.now, used: this.now, queue: [], lastPacketId: 0, lastSend: undefined };
     let map = this.entries.get(dev);
     if (map === undefined) this.entries.set(dev, (map = new Map()));
     map.set(ip, e);

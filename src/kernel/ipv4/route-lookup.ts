@@ -28,7 +28,7 @@ import type { NetDevice } from '../device.js';
 import type { IprouteErrno } from './errors.js';
 import type { FibResult } from './fib.js';
 import type { Route } from './route-table.js';
-import type { FibRule } from './rules.js';
+import { RT_TABLE_LOCAL, type FibRule } from './rules.js';
 import { SCOPE_VALUE, scopeValue } from './scope.js';
 import { selectSourceAddress } from './source-select.js';
 import type { Ipv4State } from './state.js';
@@ -176,7 +176,7 @@ export function routeOutput(st: Ipv4State, flow: RouteOutputFlow): RouteOutputDe
   const lo = loopbackOf(st);
   if (src !== 0) {
     if (isMulticastIpv4(src) || src === IPV4_BROADCAST || zeronet(src)) return { ok: false, errno: 'EINVAL', route: undefined };
-    if (flow.anySrc !== true && !st.addrs.isLocal(src)) return { ok: false, errno: 'EINVAL', route: undefined };
+    if (flow.anySrc !== true && !isLocalSource(st, src)) return { ok: false, errno: 'EINVAL', route: undefined };
   }
   if (oif !== undefined) {
     if (!oif.adminUp) return { ok: false, errno: 'ENETUNREACH', route: undefined };
@@ -214,6 +214,17 @@ export function routeOutput(st: Ipv4State, flow: RouteOutputFlow): RouteOutputDe
   }
   const type = route.type === 'broadcast' || dst === IPV4_BROADCAST ? 'broadcast' : 'unicast';
   return { ok: true, type, route, rule: res.rule, dev, dst, src, gateway: route.gateway, nexthop: route.gateway ?? dst };
+}
+
+/**
+ * `__ip_dev_find`: an address of some device, or failing that any address the local table
+ * routes as `local` ("so that communication over loopback subnets work"): 127.0.0.11 on lo's
+ * 127.0.0.0/8 is a valid source although no device holds it.
+ */
+export function isLocalSource(st: Ipv4State, src: Ipv4): boolean {
+  if (st.addrs.isLocal(src)) return true;
+  const local = st.fib.tables.get(RT_TABLE_LOCAL)?.lookupScoped(src, 0, undefined);
+  return local !== undefined && local.type === 'local';
 }
 
 /** The namespace's loopback device (`net->loopback_dev`). */

@@ -58,6 +58,9 @@ export interface RouteTableFlow {
   readonly oif?: NetDevice | undefined;
 }
 
+/** The netmask of every prefix length. */
+const MASKS: readonly number[] = Array.from({ length: 33 }, (_, len) => maskOf(len));
+
 export type RouteInsertMode = 'excl' | 'append' | 'replace' | 'prepend';
 
 export type RouteInsertResult = { readonly kind: 'inserted' } | { readonly kind: 'replaced'; readonly old: Route } | { readonly kind: 'exists' };
@@ -100,13 +103,21 @@ export class RouteTable {
 
   /** `fib_table_lookup`: the first usable route of the longest matching prefix. */
   lookup(dst: Ipv4, flow: RouteTableFlow): Route | undefined {
-    for (const len of this.lengths) {
-      const routes = this.buckets[len]!.get((dst & maskOf(len)) >>> 0);
+    return this.lookupScoped(dst, flow.scope, flow.oif);
+  }
+
+  /** `lookup` with the flow keys as arguments (the packet path's form: no flow object). */
+  lookupScoped(dst: Ipv4, scope: number, oif: NetDevice | undefined): Route | undefined {
+    const lengths = this.lengths;
+    for (let i = 0; i < lengths.length; i++) {
+      const len = lengths[i]!;
+      const routes = this.buckets[len]!.get((dst & MASKS[len]!) >>> 0);
       if (routes === undefined) continue;
-      for (const r of routes) {
-        if (scopeValue(r.scope) < flow.scope) continue;
+      for (let j = 0; j < routes.length; j++) {
+        const r = routes[j]!;
+        if (scopeValue(r.scope) < scope) continue;
         if (isErrorType(r.type)) return r;
-        if (flow.oif !== undefined && r.dev !== flow.oif) continue;
+        if (oif !== undefined && r.dev !== oif) continue;
         return r;
       }
     }

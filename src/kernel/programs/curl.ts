@@ -92,7 +92,9 @@ export function curl(proc: Process, argv: readonly string[]): void {
     const ip = formatIpv4(dst);
     if (verbose) proc.err(`*   Trying ${ip}:${url.port}...\n`);
     const sock = socketsFor(proc).tcp({ owner: ownerOf(proc) });
-    proc.onCleanup(() => sock.abort());
+    // Exiting closes the fd: a graceful close (FIN, then TIME_WAIT in conntrack, as the reference
+    // captures show after every fetch), not a reset; httpExchange has usually closed it already.
+    proc.onCleanup(() => sock.close());
     const method = args.get('X') ?? (args.has('I') ? 'HEAD' : 'GET');
     const lines = [`${method} ${url.path} HTTP/1.1`, `Host: ${url.hostPort}`, `User-Agent: ${args.get('A') ?? 'curl/7.88.1'}`, 'Accept: */*'];
     for (const h of args.all('H')) lines.push(h);

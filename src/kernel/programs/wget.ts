@@ -72,7 +72,9 @@ export function wget(proc: Process, argv: readonly string[]): void {
     const dst = r.addresses[0]!;
     if (!quiet) proc.err(`Connecting to ${url.hostPort} (${formatIpv4(dst)}:${url.port})\n`);
     const sock = socketsFor(proc).tcp({ owner: ownerOf(proc) });
-    proc.onCleanup(() => sock.abort());
+    // Exiting closes the fd: a graceful close (FIN, then TIME_WAIT in conntrack, as the reference
+    // captures show after every fetch), not a reset; httpExchange has usually closed it already.
+    proc.onCleanup(() => sock.close());
     const agent = args.get('U') ?? 'Wget';
     let request = `GET ${url.path} HTTP/1.1\r\nHost: ${url.hostPort}\r\nUser-Agent: ${agent}\r\n`;
     for (const h of args.all('header')) request += `${h}\r\n`;

@@ -65,7 +65,7 @@ export function routeFlow(ns: NetNamespace, q: FlowQuery): SockResult<FlowRoute>
   const oif = deviceOf(ns, q.dev);
   if (q.dev !== undefined && oif === undefined) return sockErr('ENODEV');
   const src = q.src === 0 ? undefined : q.src;
-  const d = routeOutput(ipv4Of(ns), { dst: q.dst, src, oif, mark: q.mark ?? 0, anySrc: localSource(ns, src) });
+  const d = routeOutput(ipv4Of(ns), { dst: q.dst, src, oif, mark: q.mark ?? 0 });
   if (!d.ok) return sockErr(ipErrno(d.errno));
   return sockOk({ src: d.src, dev: d.dev, mtu: d.route?.mtu ?? d.dev.mtu });
 }
@@ -86,15 +86,6 @@ export function isLocalAddress(ns: NetNamespace, ip: Ipv4): boolean {
   return r.ok && r.route.type === 'local';
 }
 
-/**
- * `__ip_dev_find` also accepts a source covered by a `local` route (127.0.0.11 has no address
- * of its own), which the route lookup's address-only check does not; a socket's bound source
- * that passes `isLocalAddress` is therefore sent as FLOWI_FLAG_ANYSRC.
- */
-function localSource(ns: NetNamespace, src: Ipv4 | undefined): boolean {
-  return src !== undefined && !ipv4Of(ns).addrs.isLocal(src) && isLocalAddress(ns, src);
-}
-
 export interface DatagramRequest {
   readonly dst: Ipv4;
   readonly src?: Ipv4;
@@ -112,7 +103,7 @@ export function sendDatagram(ns: NetNamespace, req: DatagramRequest): SockResult
   const src = req.src === 0 ? undefined : req.src;
   const result = ipOutput(ns, {
     dst: req.dst,
-    ...(src === undefined ? {} : { src, anySrc: localSource(ns, src) }),
+    ...(src === undefined ? {} : { src }),
     payload: req.payload,
     ...(req.ttl === undefined ? {} : { ttl: req.ttl }),
     ...(req.tos === undefined ? {} : { tos: req.tos }),

@@ -10,8 +10,8 @@
  * neighbour, ntable, link, ..., netns; `Object "x" is unknown, try "ip help".` exits 1;
  * `ip` alone prints the usage and exits 255), `lib/namespace.c` `netns_switch`.
  * Leaves out: `-batch`, `-json`, `-color`, `-timestamp`, `-all`, `-Numeric` (accepted and
- * ignored where harmless), and the objects the model has no state for (`xfrm`, `tunnel`,
- * `maddress`, `ntable`, `monitor`, ...), which answer as unknown objects.
+ * ignored where harmless), and the objects the model has no state for (`tunnel`, `maddress`,
+ * `ntable`, `monitor`, ...), which answer as unknown objects.
  */
 import type { Process, Program, ProgramRegistry } from '../process.js';
 import { die, matches, runSync } from './cli-args.js';
@@ -23,6 +23,7 @@ import { doIpNeigh } from './ip-neigh.js';
 import { doIpNetns } from './ip-netns.js';
 import { doIpRoute } from './ip-route.js';
 import { doIpRule } from './ip-rule.js';
+import { doIpXfrm } from './ip-xfrm.js';
 import { installToolsState } from './link-view.js';
 
 export const IP_USAGE =
@@ -55,6 +56,7 @@ const OBJECTS: readonly (readonly [string, Handler | undefined])[] = [
   ['neighbour', doIpNeigh],
   ['ntable', undefined],
   ['link', doIpLink],
+  ['xfrm', doIpXfrm],
   ['netns', doIpNetns],
 ];
 

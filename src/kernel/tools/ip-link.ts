@@ -13,8 +13,9 @@
  * `ip link add` makes a `txqueuelen` of 1000; a veth created with its peer in another namespace,
  * and a device moved to another namespace, get namespace ids allocated on both sides the way
  * the RTM_NEWLINK notifications allocate them (`peernet2id_alloc`).
+ * `type vxlan` arguments are `iplink-vxlan.ts`'s (iproute2's `ip/iplink_vxlan.c`).
  * Leaves out: `group`, `alias`, `arp`/`multicast`/`promisc` flags (accepted, ignored), `vf`,
- * `xdp`, `link-netns`, bonds, vxlan (the overlay module's), `ip link help` text.
+ * `xdp`, `link-netns`, bonds, `ip link help` text.
  */
 import type { Mac } from '../../packet/index.js';
 import type { NetDevice } from '../device.js';
@@ -43,6 +44,7 @@ import { SECOND } from '../../engine/index.js';
 import { Args, checkIfname, die, duparg2, invarg, matches, parseCUnsigned, parseLladdrArg, parseOnOff, validIfname } from './cli-args.js';
 import { deviceArg, must, unknownCommand, type IpContext } from './ip-context.js';
 import { ipAddrList } from './ip-addr.js';
+import { vxlanTypeSpec } from './iplink-vxlan.js';
 import { setTxQueueLen } from './link-view.js';
 
 /** What `iplink_parse` collected (for `add` and `set` alike). */
@@ -119,7 +121,7 @@ function checkLength(name: string): void {
   if (name.length > 15) die('Error: Attribute failed policy validation.\n', 2);
 }
 
-/** The kind-specific words after `type veth|bridge|vlan|macvlan|dummy`. */
+/** The kind-specific words after `type veth|bridge|vlan|macvlan|dummy|vxlan`. */
 function typeSpec(ctx: IpContext, a: LinkArgs, ns: NetNamespace): { spec: LinkSpec; peer?: LinkArgs; bridge?: BridgeOptionsChange } {
   const t = a.type!;
   const args = a.typeArgs ?? new Args([]);
@@ -185,6 +187,11 @@ function typeSpec(ctx: IpContext, a: LinkArgs, ns: NetNamespace): { spec: LinkSp
     return { spec: { type: 'macvlan', name, link: a.link, ...(mode === undefined ? {} : { mode }), ...common } };
   }
   if (t === 'dummy') return { spec: { type: 'dummy', name, ...common } };
+  if (t === 'vxlan') {
+    // The link namespace is the caller's, also when `netns` puts the device elsewhere.
+    const spec = vxlanTypeSpec(ctx.proc, ctx.ns, name, args, common);
+    return { spec: ns === ctx.ns ? spec : { ...spec, net: ctx.ns } };
+  }
   die('Error: Unknown device type.\n', 2);
 }
 

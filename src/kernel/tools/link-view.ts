@@ -12,8 +12,8 @@
  * and the kernel values printed: `net/core/dev.c` `dev_get_flags` (PROMISC and ALLMULTI only
  * when set by the user, so bridge ports do not show them), `net/core/link_watch.c`
  * `default_operstate` (a device without carrier whose link index names a device of its own
- * namespace that also has no carrier is LOWERLAYERDOWN, else DOWN; loopback and dummy report
- * UNKNOWN), `txqueuelen` (1000 from `ether_setup` for what `ip link add` makes; libnetwork
+ * namespace that also has no carrier is LOWERLAYERDOWN, else DOWN; loopback, dummy and vxlan
+ * report UNKNOWN), `txqueuelen` (1000 from `ether_setup` for what `ip link add` makes; libnetwork
  * creates its veths and bridges with 0, so Docker's devices print no `qlen`).
  * Leaves out: JSON, colours, `alias`, `permaddr`, XDP, `parentbus`, `-s -s` error details,
  * IPv6 (`inet6` lines, the `33:33` multicast entries). Lines end with the space iproute2 leaves.
@@ -23,6 +23,7 @@ import type { NetDevice } from '../device.js';
 import { BridgeDevice, linkDetailLines, linkSuffix, linkTarget, MacvlanDevice, VlanDevice } from '../devices/index.js';
 import type { Host } from '../host.js';
 import type { NetNamespace } from '../netns.js';
+import { VxlanDevice, vxlanDetailsLine, vxlanLinkNetnsId } from '../vxlan/index.js';
 
 const TXQLEN_KEY = 'tools.txqueuelen';
 
@@ -63,7 +64,7 @@ export type IpOperState = 'UP' | 'DOWN' | 'UNKNOWN' | 'LOWERLAYERDOWN';
 /** `IFLA_OPERSTATE` as `default_operstate` / `netif_stacked_transfer_operstate` compute it. */
 export function ipOperState(dev: NetDevice): IpOperState {
   if (!dev.adminUp) return 'DOWN';
-  if (dev.kind === 'loopback' || dev.kind === 'dummy') return 'UNKNOWN';
+  if (dev.kind === 'loopback' || dev.kind === 'dummy' || dev.kind === 'vxlan') return 'UNKNOWN';
   if (!carrierOk(dev)) {
     const idx = iflink(dev);
     if (idx === undefined || idx === dev.ifindex) return 'DOWN';
@@ -146,6 +147,14 @@ function brdText(dev: NetDevice): string {
   return dev.kind === 'loopback' ? '00:00:00:00:00:00' : 'ff:ff:ff:ff:ff:ff';
 }
 
+/** IFLA_LINK_NETNSID of a vxlan device living outside its link namespace (`vxlan_get_link_net`). */
+function vxlanNetnsText(dev: VxlanDevice): string {
+  const id = vxlanLinkNetnsId(dev);
+  if (id === undefined) return '';
+  for (const [name, ns] of dev.netns.host.named) if (ns === dev.net) return ` link-netns ${name}`;
+  return ` link-netnsid ${id}`;
+}
+
 /** ` link-netns NAME` or ` link-netnsid N` for a link whose other end lives in another namespace. */
 function netnsText(dev: NetDevice, id: number | undefined): string {
   if (id === undefined) return '';
@@ -180,6 +189,7 @@ export function formatLinkBlock(dev: NetDevice, opts: LinkPrintOptions): string 
     out += `\n    link/${linkType(dev)} ${formatMac(dev.mac)} brd ${brdText(dev)}`;
   }
   out += netnsText(dev, netnsId);
+  if (dev instanceof VxlanDevice) out += vxlanNetnsText(dev);
   if (opts.details) out += detailsText(dev);
   out += '\n';
   if (opts.stats > 0) out += formatLinkStats(dev, opts.stats);
@@ -191,7 +201,8 @@ function detailsText(dev: NetDevice): string {
   const isPort = dev.master instanceof BridgeDevice;
   const loop = dev.kind === 'loopback';
   let s = ` promiscuity ${dev.promiscuity}  allmulti ${isPort ? 1 : 0} minmtu ${loop ? 0 : dev.minMtu} maxmtu ${loop ? 0 : dev.maxMtu} `;
-  for (const l of linkDetailLines(dev)) s += `\n    ${l} `;
+  const kindLines = dev instanceof VxlanDevice ? [vxlanDetailsLine(dev)] : [];
+  for (const l of [...kindLines, ...linkDetailLines(dev)]) s += `\n    ${l} `;
   const queues = dev.kind === 'veth' ? 2 : 1;
   const hasPorts = dev instanceof BridgeDevice && dev.ports().length > 0;
   const tso = dev.kind === 'physical' || (dev instanceof BridgeDevice && !hasPorts) ? 65536 : 524280;

@@ -17,7 +17,7 @@
  */
 import type { Mac } from '../../packet/index.js';
 import { NetDevice } from '../device.js';
-import { linkDel, randomDeviceMac, registerLinkOps, registerNetdev } from '../devices/index.js';
+import { linkDel, netnsId, randomDeviceMac, registerLinkOps, registerNetdev } from '../devices/index.js';
 import { ERR, OK, ok, type LinkError, type LinkResult } from '../devices/link-result.js';
 import type { Host } from '../host.js';
 import type { NetNamespace } from '../netns.js';
@@ -102,6 +102,10 @@ function onNetdevEvent(ns: NetNamespace, event: string, dev: NetDevice): void {
       if (!opened.ok && ns.host.world.trace.enabled) ns.trace(0, dev, 'note', { device: dev.name, what: 'vxlan socket not bound', error: opened.error });
     } else if (event === 'down') {
       vxlanStop(dev);
+    } else if (event === 'register' && dev.net !== ns) {
+      // The RTM_NEWLINK of a device arriving from elsewhere carries its link netns id
+      // (`vxlan_get_link_net` -> `peernet2id_alloc`), which allocates the id here.
+      netnsId(ns, dev.net);
     }
   }
   if (event !== 'unregister' || dev.ifindex === 0) return;

@@ -16,8 +16,9 @@
  *     `level use` transport template may be skipped; a tunnel-mode state must match the
  *     template's addresses; a tunnel-mode state no template accounts for fails the check
  *     (`secpath_has_nontransport`).
- * Leaves out: socket policies, sub policies (`ptype sub`), marks, `if_id`, lifetimes, the
- * `localok` and `icmp` flags, `ipsec-any` templates, algorithm masks of templates.
+ * Leaves out: socket policies, sub policies (`ptype sub`), marks, `if_id`, lifetimes, what the
+ * `localok` and `icmp` flags do (they are kept and listed), `ipsec-any` templates, the
+ * algorithm masks of templates.
  */
 import { formatCidr, formatIpv4, type Ipv4 } from '../../packet/index.js';
 import { selectorMatch, type XfrmFlow, type XfrmSelector } from './selector.js';
@@ -47,7 +48,11 @@ export interface XfrmPolicySpec {
   readonly priority: number;
   readonly action: XfrmAction;
   readonly templates: readonly XfrmTemplate[];
+  /** `flag localok icmp`: kept and listed; the model's packet path does not read them. */
+  readonly flags?: readonly XfrmPolicyFlag[];
 }
+
+export type XfrmPolicyFlag = 'localok' | 'icmp';
 
 export class XfrmPolicy implements XfrmPolicySpec {
   readonly sel: XfrmSelector;
@@ -55,6 +60,7 @@ export class XfrmPolicy implements XfrmPolicySpec {
   readonly priority: number;
   readonly action: XfrmAction;
   readonly templates: readonly XfrmTemplate[];
+  readonly flags: readonly XfrmPolicyFlag[];
   /** Insertion order (`pos`): the older of two equal-priority policies wins. */
   readonly serial: number;
 
@@ -64,6 +70,7 @@ export class XfrmPolicy implements XfrmPolicySpec {
     this.priority = spec.priority >>> 0;
     this.action = spec.action;
     this.templates = spec.templates;
+    this.flags = spec.flags ?? [];
     this.serial = serial;
   }
 }

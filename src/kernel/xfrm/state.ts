@@ -17,7 +17,8 @@
  *
  * Leaves out: algorithms other than AES-GCM with a 128-bit ICV (the packet layer's ESP codec
  * implements that one), ESN and replay windows above 32 (`replay_esn`), lifetimes and expiry,
- * marks, `if_id`, offload, NAT-T encapsulation, sequence number overflow.
+ * marks, `if_id`, offload, NAT-T encapsulation, sequence number overflow, what the state flags
+ * do (they are kept and listed).
  */
 import type { Ipv4 } from '../../packet/index.js';
 import type { NfXfrmState } from '../netfilter/index.js';
@@ -57,7 +58,13 @@ export interface XfrmStateSpec {
   /** `replay-seq` / `replay-oseq`: where the counters start. */
   readonly seq?: number;
   readonly oseq?: number;
+  /** `flag noecn ...`: kept and listed; the model's packet path does not read them. */
+  readonly flags?: readonly XfrmStateFlag[];
 }
+
+/** The state flags of ip-xfrm(8), in the order iproute2 prints them. */
+export const XFRM_STATE_FLAGS = ['noecn', 'decap-dscp', 'nopmtudisc', 'wildrecv', 'icmp', 'af-unspec', 'align4', 'esn'] as const;
+export type XfrmStateFlag = (typeof XFRM_STATE_FLAGS)[number];
 
 /** An SPI as iproute2 and the trace print it: `0x00000100`. */
 export function spiText(spi: number): string {
@@ -77,6 +84,7 @@ export class XfrmState implements NfXfrmState {
   readonly aead: XfrmAead;
   readonly replayWindow: number;
   readonly sel: XfrmSelector;
+  readonly flags: readonly XfrmStateFlag[];
   /** The AES key and the RFC 4106 salt, split from the key material. */
   readonly key: Uint8Array;
   readonly salt: Uint8Array;
@@ -105,6 +113,7 @@ export class XfrmState implements NfXfrmState {
     this.aead = spec.aead;
     this.replayWindow = spec.replayWindow;
     this.sel = spec.sel;
+    this.flags = spec.flags ?? [];
     this.key = spec.aead.keymat.slice(0, spec.aead.keymat.length - SALT_BYTES);
     this.salt = spec.aead.keymat.slice(spec.aead.keymat.length - SALT_BYTES);
     this.tunnelSrc = spec.mode === 'tunnel' ? spec.src : undefined;

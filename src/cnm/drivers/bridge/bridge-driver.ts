@@ -225,7 +225,8 @@ export class BridgeDriver implements NetworkDriver {
     ep.containerConfig = parseContainerOptions(options.generic);
     info.srcName = ep.srcName;
     info.dstPrefix = n.config.containerIfacePrefix === '' ? 'eth' : n.config.containerIfacePrefix;
-    info.gateway = n.bridge.gatewayIpv4;
+    // bridge.go Join: an internal network never gives the sandbox a default gateway.
+    if (!n.config.internal) info.gateway = n.bridge.gatewayIpv4;
     return ok(undefined);
   }
 
