@@ -19,17 +19,20 @@ export function loadFile(io: CliIo, file: string, problems: string[] = []): Scen
   try {
     text = readFileSync(io.path(file), 'utf8');
   } catch (e) {
-    return refuse(io, problems, [`cnmsim: cannot read ${file}: ${systemMessage(e)}`]);
+    return refuse(io, problems, [`cannot read ${file}: ${systemMessage(e)}`], []);
   }
   const loaded = loadScenario(text, file);
   if (loaded.ok) return loaded.scenario;
   const n = loaded.issues.length;
-  return refuse(io, problems, [...loaded.issues.map(formatIssue), `cnmsim: ${file} is not a valid scenario (${n} issue${n === 1 ? '' : 's'}); nothing was run`]);
+  const issues = loaded.issues.map(formatIssue);
+  return refuse(io, problems, issues, [...issues, `cnmsim: ${file} is not a valid scenario (${n} issue${n === 1 ? '' : 's'}); nothing was run`]);
 }
 
-function refuse(io: CliIo, problems: string[], lines: readonly string[]): undefined {
-  for (const line of lines) io.err(`${line}\n`);
-  problems.push(...lines);
+/** Reports `printed` on stderr (a lone problem as `cnmsim: ...`), keeps `kept`, exit 2. */
+function refuse(io: CliIo, problems: string[], kept: readonly string[], printed: readonly string[]): undefined {
+  if (printed.length === 0) for (const line of kept) io.err(`cnmsim: ${line}\n`);
+  for (const line of printed) io.err(`${line}\n`);
+  problems.push(...kept);
   io.exit(EXIT.invalid);
   return undefined;
 }

@@ -77,7 +77,7 @@ export class PacketCapture {
   private record(dev: NetDevice, skb: Skb): void {
     const trace = this.lab.world.trace;
     // The device records its receive/transmit right after its taps: that record's seq.
-    const rec = trace.records.length + trace.truncated;
+    const rec = trace.size + trace.truncated;
     this.frames.push({ point: this.pointOf(dev), time: this.lab.world.engine.now, bytes: encodeFrame(skb.frame), comment: `pkt ${skb.id} rec ${rec}` });
   }
 

@@ -53,10 +53,10 @@ export function explainDrop(drop: TraceRecord, walk: readonly TraceRecord[], nam
     case 'port-unreachable':
       return closedPort(drop, parties, names, here.kind === 'root');
     case 'no-route':
-      return plain(`${here.label} has no route to ${ip(drop, 'dst') ?? parties.targetAddress}`, 'add a route (ip route add ...), or attach the container to a network that reaches the destination');
+      return plain(`${here.label} has no route to ${ip(drop, 'dst') ?? (parties.targetAddress === '' ? 'the destination' : parties.targetAddress)}`, 'add a route (ip route add ...), or attach the container to a network that reaches the destination');
     case 'neigh-failed':
       return plain(
-        `nobody answered ARP for ${ip(drop, 'neighbour') ?? parties.targetAddress} on ${text(drop, 'dev') ?? drop.location.device ?? 'the link'}: no machine with that address is on that link`,
+        `nobody answered ARP for ${ip(drop, 'neighbour') ?? (parties.targetAddress === '' ? 'the next hop' : parties.targetAddress)} on ${text(drop, 'dev') ?? drop.location.device ?? 'the link'}: no machine with that address is on that link`,
         'check the address, and that the other end is up and on the same network',
       );
     case 'forwarding-disabled':
@@ -96,7 +96,10 @@ function netfilterDrop(drop: TraceRecord, p: Parties, names: TraceNames): DropEx
   const result = (why: string, fix?: string): DropExplanation => ({ decided, why, fix });
 
   if (chain === 'DOCKER-USER') {
-    return result(`the DOCKER-USER rule ${rule ?? '?'} dropped it (${ruleText})`, `DOCKER-USER holds your own rules: change or delete that one (iptables -D DOCKER-USER ${rule ?? 'N'})`);
+    return result(
+      `the DOCKER-USER rule ${rule ?? '?'} dropped it (${ruleText}); Docker never writes rules there, so someone added it`,
+      `DOCKER-USER holds your own rules: change or delete that one (iptables -D DOCKER-USER ${rule ?? 'N'})`,
+    );
   }
   const icc = /-i (\S+) -o (\S+) -j DROP/.exec(ruleText);
   if (icc !== null && icc[1] === icc[2]) {

@@ -95,10 +95,13 @@ export function labNames(lab: Lab): TraceNames {
   return { namespaces, addresses, networks };
 }
 
-/** The label of a live namespace (for capture points): container name, machine, or `host/netns`. */
+/**
+ * The label of a live namespace for capture points: the container's name, the machine's, or
+ * `host/netns` for an `ip netns` namespace (its name is only unique within its host).
+ */
 export function namespaceLabel(names: TraceNames, ns: NetNamespace): NamespaceName {
   const n = namespaceName(names, ns.host.name, ns.name);
-  return n.kind === 'netns' && !names.namespaces.has(`${ns.host.name}/${ns.name}`) ? { ...n, label: `${ns.host.name}/${ns.name}` } : n;
+  return n.kind === 'netns' ? { ...n, label: `${ns.host.name}/${n.label}` } : n;
 }
 
 function first(json: unknown): Record<string, unknown> | undefined {

@@ -25,6 +25,7 @@ import {
   normaliseOwnRuleCounters,
   normaliseIpAddr,
   normaliseIpBrief,
+  normaliseIpDetailLink,
   normaliseIpRoute,
   normaliseIptablesSave,
   normaliseJson,
@@ -41,6 +42,7 @@ export type Compare =
   | 'ip-addr' // ip addr without IPv6/ifb, ifindexes and random MACs by shape
   | 'ip-route'
   | 'ip-brief' // ip -br link
+  | 'ip-d-link' // ip -d link: as ip-addr, bridge ids by shape, timers and the VM NIC's hardware out
   | 'fdb' // bridge fdb show without multicast memberships
   | 'brctl'
   | 'network-json' // docker network inspect, all fields but Created, Containers keyed by name
@@ -77,12 +79,16 @@ export function cap(file: string, compare: Compare, command: string, target?: st
 
 /**
  * lib/capture.sh `host_state PREFIX`, the parts the simulator has a counterpart for: not `nft list
- * ruleset` (no nft program), `ip -d link` (bridge timers and the VM's virtio NIC details), `ps`
- * (no process listing) and the host's `ss -lntup` (the capture VM's own services).
+ * ruleset` (no nft program), `ps` (no process listing) and the host's `ss -lntup` (the capture
+ * VM's own services: containerd, an ssh-like listener).
  */
-export function hostState(prefix: string, parts: readonly string[] = ['iptables-save', 'ip-addr', 'ip-route', 'bridge-fdb', 'bridge-link', 'brctl-show', 'sysctl']): PlanEntry[] {
+export function hostState(
+  prefix: string,
+  parts: readonly string[] = ['iptables-save', 'ip-d-link', 'ip-addr', 'ip-route', 'bridge-fdb', 'bridge-link', 'brctl-show', 'sysctl'],
+): PlanEntry[] {
   const all: Record<string, PlanEntry> = {
     'iptables-save': cap(`${prefix}-iptables-save.txt`, 'iptables', 'iptables-save', 'host1'),
+    'ip-d-link': cap(`${prefix}-ip-d-link.txt`, 'ip-d-link', 'ip -d link', 'host1'),
     'ip-addr': cap(`${prefix}-ip-addr.txt`, 'ip-addr', 'ip addr', 'host1'),
     'ip-route': cap(`${prefix}-ip-route.txt`, 'ip-route', 'ip route', 'host1'),
     'bridge-fdb': cap(`${prefix}-bridge-fdb.txt`, 'fdb', 'bridge fdb show', 'host1'),
@@ -93,12 +99,13 @@ export function hostState(prefix: string, parts: readonly string[] = ['iptables-
   return parts.map((p) => all[p]!);
 }
 
-/** lib/capture.sh `container_state C` (without `ip -d link`, whose details are the kernel's). */
+/** lib/capture.sh `container_state C`. */
 export function containerState(c: string, withNeigh = true): PlanEntry[] {
   return [
     cap(`ctr-${c}-inspect.json`, 'container-json', `inspect ${c}`),
     cap(`ctr-${c}-networksettings.json`, 'json', `inspect -f '{{json .NetworkSettings}}' ${c}`),
     cap(`ctr-${c}-ns-ip-addr.txt`, 'ip-addr', `nsenter -t ${c} -n ip addr`),
+    cap(`ctr-${c}-ns-ip-d-link.txt`, 'ip-d-link', `nsenter -t ${c} -n ip -d link`),
     cap(`ctr-${c}-ns-ip-route.txt`, 'ip-route', `nsenter -t ${c} -n ip route`),
     ...(withNeigh ? [cap(`ctr-${c}-ns-ip-neigh.txt`, 'neigh', `nsenter -t ${c} -n ip neigh`)] : []),
     cap(`ctr-${c}-ns-iptables-save.txt`, 'iptables', `nsenter -t ${c} -n iptables-save`),
@@ -274,6 +281,8 @@ export function normalise(compare: Compare, text: string): unknown {
       return normaliseIpRoute(text, ph);
     case 'ip-brief':
       return normaliseIpBrief(text, ph);
+    case 'ip-d-link':
+      return normaliseIpDetailLink(text, ph);
     case 'fdb':
       return normaliseBridgeFdb(text, ph);
     case 'brctl':

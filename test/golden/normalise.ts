@@ -107,6 +107,26 @@ export function normaliseIpAddr(text: string, ph: Placeholders): string {
   return normaliseText(out.join('\n'), ph);
 }
 
+/**
+ * `ip -d link`: as `ip addr`, plus the bridge ids (`8000.2:42:85:26:89:20`, the bridge's random
+ * MAC) by shape, the bridge and port timers (they tick with wall-clock time) blanked, and the host
+ * NIC's hardware details (the capture VM's virtio NIC: `maxmtu`, `tso_max_size`, `parentbus`,
+ * `parentdev`) left out.
+ */
+export function normaliseIpDetailLink(text: string, ph: Placeholders): string {
+  let hostNic = false;
+  const lines = text.split('\n').map((line) => {
+    const head = /^\d+: ([^:@\s]+)(@[^:\s]+)?: /u.exec(line);
+    if (head !== null) hostNic = head[1] === 'eth0' && head[2] === undefined;
+    let l = line
+      .replace(/\b(8000\.)([0-9a-f]{1,2}(?::[0-9a-f]{1,2}){5})\b/gu, (_, p: string, id: string) => `${p}${ph.get('BRID', id)}`)
+      .replace(/\b(\w+_timer)\s+[\d.]+/gu, '$1 <T>');
+    if (hostNic) l = l.replace(/ (maxmtu|tso_max_size) \d+/gu, ' $1 <HW>').replace(/ parentbus \S+ parentdev \S+/u, '');
+    return l;
+  });
+  return normaliseIpAddr(lines.join('\n'), ph);
+}
+
 /** `N: name@ifM:` and `link-netnsid` kept; N and M by first appearance. */
 function renumberIfindex(line: string, ph: Placeholders): string {
   return line.replace(/^(\d+):/u, (_, n: string) => `${ph.get('IF', n)}:`).replace(/@if(\d+):/u, (_, n: string) => `@${ph.get('IF', n)}:`);
@@ -166,9 +186,25 @@ export function normaliseBridgeFdb(text: string, ph: Placeholders): string {
   return normaliseText(kept.join('\n'), ph);
 }
 
-/** `brctl show`: the bridge id is `8000.<bridge MAC without colons>`. */
-export function normaliseBrctlShow(text: string, ph: Placeholders): string {
-  return normaliseText(text.replace(/\b8000\.([0-9a-f]{12})\b/gu, (_, mac: string) => `8000.${ph.get('MAC', mac.replace(/(..)(?!$)/gu, '$1:'))}`), ph);
+/**
+ * `brctl show`: the bridge id is `8000.<bridge MAC without colons>`. brctl sorts bridges (and each
+ * bridge's ports) by name, and names like br-<id12> and veth<7 hex> are random, so each bridge's
+ * block is normalised on its own and the blocks are compared as a sorted list.
+ */
+export function normaliseBrctlShow(text: string, _ph: Placeholders): string[] {
+  const [header = '', ...rest] = text.split('\n');
+  const blocks: string[][] = [];
+  for (const line of rest) {
+    if (line.trim() === '') continue;
+    if (/^\S/u.test(line) || blocks.length === 0) blocks.push([line]);
+    else blocks[blocks.length - 1]!.push(line);
+  }
+  const one = (block: string[]): string => {
+    const ph = new Placeholders();
+    const body = block.join('\n').replace(/\b8000\.([0-9a-f]{12})\b/gu, (_, mac: string) => `8000.${ph.get('MAC', mac.replace(/(..)(?!$)/gu, '$1:'))}`);
+    return normaliseText(body, ph);
+  };
+  return [header, ...blocks.map(one).sort()];
 }
 
 /**

@@ -8,12 +8,21 @@
  * promiscuous, its MAC becomes a local permanent FDB entry, and the bridge MAC and MTU are
  * recomputed; `br_del_if` undoes it and forgets every FDB entry of the port; `br_mtu_auto_adjust`:
  * the smallest port MTU unless the user set one), `net/bridge/br_stp_if.c`
- * (`br_stp_recalculate_bridge_id`: the numerically lowest port MAC, unless the address was set
- * explicitly, and never changed when no port is left), `net/bridge/br_device.c` (`br_dev_setup`:
- * random MAC, MTU 1500; `br_dev_xmit`: FDB lookup, one port or flood to every port),
+ * (`br_stp_recalculate_bridge_id`: the numerically lowest port MAC, all zeros once no port is
+ * left, unless the address was set explicitly; `br_stp_change_bridge_id`, which then runs
+ * `br_port_state_selection`: the bridge has carrier while some port forwards),
+ * `net/bridge/br_device.c` (`br_dev_setup`: random MAC, MTU 1500, a bridge id of all zeros;
+ * `br_dev_xmit`: FDB lookup, one port or flood to every port),
  * `net/bridge/br_fdb.c` (`fdb_delete_local`: a local entry shared by another port or the bridge
  * itself is handed over rather than deleted), `include/linux/if_bridge.h` (defaults).
  * Docker sets docker0's MAC explicitly at creation, so its address never follows its ports.
+ *
+ * Carrier, as checked on Linux 6.18: a new bridge keeps the carrier every device is registered
+ * with (`ip link`: LOWER_UP, `state UNKNOWN`) until `br_port_state_selection` first runs: when
+ * its address is set (at creation too, so docker0 and every Docker bridge start NO-CARRIER),
+ * when a port is added or removed, when a port's carrier changes or the bridge opens or closes
+ * with a port up. From then on it has carrier exactly while some port forwards, even once every
+ * port is gone.
  *
  * Leaves out: STP (`stp_state 0` only: an enabled port is forwarding at once), VLAN filtering,
  * multicast snooping (multicast is flooded), port isolation, `group_fwd_mask`, the MTU check of
@@ -80,6 +89,10 @@ export class BridgeDevice extends NetDevice {
   readonly fdb: Fdb<NetDevice>;
   /** `addr_assign_type == NET_ADDR_SET`: the address no longer follows the ports. */
   macSetByUser: boolean;
+  /** `br->bridge_id.addr`: all zeros until `br_stp_change_bridge_id` first runs. */
+  stpAddress: Mac;
+  /** `br_port_state_selection` has run: carrier now means "some port forwards" (see the header). */
+  carrierSelected: boolean;
   /** `BROPT_MTU_SET_BY_USER`. */
   mtuSetByUser: boolean;
   stpState = 0;
@@ -90,10 +103,18 @@ export class BridgeDevice extends NetDevice {
   vlanFiltering = 0;
   /** Per-bridge `nf_call_iptables` (the namespace sysctl `bridge-nf-call-iptables` also enables it). */
   nfCallIptables = false;
+  /**
+   * `br_set_gso_limits` has run (a port came or went): `tso_max_size` is then the ports' minimum
+   * capped at GSO_MAX_SIZE (524280 with no ports left), before that the netdev default 65536.
+   */
+  gsoLimitsSet = false;
 
   constructor(ns: NetNamespace, name: string, options: BridgeOptions = {}) {
     super(ns, name, options.mac ?? randomDeviceMac(ns), options.mtu ?? BRIDGE_DEFAULT_MTU);
     this.macSetByUser = options.mac !== undefined;
+    // `br_dev_newlink` with IFLA_ADDRESS: `br_stp_change_bridge_id`, hence a state selection.
+    this.stpAddress = options.mac ?? 0;
+    this.carrierSelected = options.mac !== undefined;
     this.mtuSetByUser = options.mtu !== undefined;
     this.fdb = new Fdb(options.ageingTime);
     this.fdb.add(this.mac, this, 'local', ns.host.world.engine.now, { byUser: false });
@@ -107,10 +128,16 @@ export class BridgeDevice extends NetDevice {
     this.fdb.ageingTime = value;
   }
 
-  /** Carrier while at least one port forwards; docker0 with no containers shows NO-CARRIER. */
+  /** Carrier while some port forwards, once a state selection ran (see the header); docker0 with no containers shows NO-CARRIER. */
   carrier(): boolean {
+    if (!this.carrierSelected) return true;
     for (const port of this.portMap.values()) if (port.dev.operUp) return true;
     return false;
+  }
+
+  /** `br_port_state_selection`: from now on the carrier follows the forwarding ports. */
+  portStateSelection(): void {
+    this.carrierSelected = true;
   }
 
   /** Newest first, as `br->port_list` is walked (flooding order, `bridge link` sorts by ifindex itself). */
@@ -129,7 +156,7 @@ export class BridgeDevice extends NetDevice {
 
   /** `8000.024285268920`, as `brctl show` prints the bridge id. */
   bridgeId(): string {
-    const hex = formatMac(this.mac).replace(/:/g, '');
+    const hex = formatMac(this.stpAddress).replace(/:/g, '');
     return `${this.priority.toString(16).padStart(4, '0')}.${hex}`;
   }
 
@@ -149,6 +176,9 @@ export class BridgeDevice extends NetDevice {
     dev.promiscuity++;
     this.addLocalAddress(dev.mac, dev);
     this.recalculate();
+    this.gsoLimitsSet = true;
+    // br_stp_enable_port for a port that is up on a bridge that is up.
+    if (this.adminUp && dev.operUp) this.portStateSelection();
     this.netns.notifyNetdev('changeupper', dev);
     return OK;
   }
@@ -163,10 +193,13 @@ export class BridgeDevice extends NetDevice {
     dev.rxHandlerData = undefined;
     dev.master = undefined;
     dev.promiscuity = Math.max(0, dev.promiscuity - 1);
+    // del_nbp: br_stp_disable_port, whose state selection sees the remaining ports only.
+    this.portStateSelection();
     const local = this.fdb.peek(dev.mac);
     if (local !== undefined && local.port === dev && local.state === 'local') this.releaseLocalAddress(dev.mac, dev);
     this.fdb.deletePort(dev, true);
     this.recalculate();
+    this.gsoLimitsSet = true;
     this.netns.notifyNetdev('changeupper', dev);
     return true;
   }
@@ -174,7 +207,7 @@ export class BridgeDevice extends NetDevice {
   /** `br_set_mac_address` (`ip link set br0 address X`): explicit from now on. */
   setAddress(mac: Mac): void {
     this.macSetByUser = true;
-    this.changeBridgeAddress(mac);
+    if (mac !== this.mac) this.changeBridgeAddress(mac);
   }
 
   /** `br_change_mtu`: an explicit MTU stops the automatic adjustment. */
@@ -261,19 +294,25 @@ export class BridgeDevice extends NetDevice {
       for (const dev of this.portMap.keys()) mtu = Math.min(mtu, dev.mtu);
       this.mtu = mtu;
     }
-    if (this.macSetByUser || this.portMap.size === 0) return;
-    let lowest = Infinity;
+    if (this.macSetByUser) return;
+    // With no port left the id (and the bridge's address) becomes all zeros.
+    let lowest = this.portMap.size === 0 ? 0 : Infinity;
     for (const dev of this.portMap.keys()) lowest = Math.min(lowest, dev.mac);
-    if (lowest !== this.mac) this.changeBridgeAddress(lowest);
+    if (lowest !== this.stpAddress) this.changeBridgeAddress(lowest);
   }
 
-  /** `br_fdb_change_mac_address` then the new `dev_addr`. */
+  /**
+   * `br_stp_change_bridge_id`: `br_fdb_change_mac_address` (no local entry for an invalid
+   * address such as all zeros), the new `dev_addr` and bridge id, then a state selection.
+   */
   private changeBridgeAddress(mac: Mac): void {
     const old = this.fdb.peek(this.mac);
     if (old !== undefined && old.port === this && old.state === 'local') this.fdb.delete(this.mac);
     this.mac = mac;
-    this.addLocalAddress(mac, this);
+    this.stpAddress = mac;
+    if (isValidUnicastMac(mac)) this.addLocalAddress(mac, this);
     this.netns.notifyNetdev('changeaddr', this);
+    this.portStateSelection();
   }
 }
 

@@ -5,7 +5,7 @@
  *
  * Models: `drivers/net/{loopback,veth,macvlan,dummy}.c`, `net/bridge/`, `net/8021q/`,
  * `net/core/dev.c`, `net/core/rtnetlink.c`; see each file's header.
- * Leaves out: vxlan (`kernel/vxlan/` registers it through `link-ops.ts`), ipvlan, bonds.
+ * Leaves out: vxlan (`kernel/vxlan/` registers it through `registerLinkOps`), ipvlan, bonds.
  */
 import type { Host } from '../host.js';
 import { installLoopback } from './loopback.js';
@@ -25,7 +25,6 @@ export * from './macvlan.js';
 export * from './dummy.js';
 export * from './physical.js';
 export * from './link.js';
-export * from './link-ops.js';
 export * from './link-details.js';
 
 const INSTALLED = 'devices';

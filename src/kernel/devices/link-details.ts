@@ -28,6 +28,8 @@ export type OperState = 'UP' | 'DOWN' | 'UNKNOWN' | 'LOWERLAYERDOWN';
 /** `state X` of `ip link`. */
 export function operState(dev: NetDevice): OperState {
   if (!dev.adminUp) return 'DOWN';
+  // The operstate of a bridge whose carrier never changed (linkwatch never ran for it).
+  if (dev instanceof BridgeDevice && !dev.carrierSelected) return 'UNKNOWN';
   if (dev.kind === 'loopback' || dev.kind === 'dummy' || dev.kind === 'vxlan') return 'UNKNOWN';
   if ((dev instanceof VlanDevice && !dev.parent.operUp) || (dev instanceof MacvlanDevice && !dev.lower.operUp)) return 'LOWERLAYERDOWN';
   return dev.carrier() ? 'UP' : 'DOWN';
@@ -68,7 +70,7 @@ export function linkSuffix(dev: NetDevice): { suffix: string; netnsId: number | 
 
 /** `8000.2:42:85:26:89:20`: iproute2 prints bridge ids with `%x` per byte. */
 function bridgeIdText(br: BridgeDevice): string {
-  const bytes = formatMac(br.mac).split(':').map(b => parseInt(b, 16).toString(16));
+  const bytes = formatMac(br.stpAddress).split(':').map(b => parseInt(b, 16).toString(16));
   return `${br.priority.toString(16).padStart(4, '0')}.${bytes.join(':')}`;
 }
 

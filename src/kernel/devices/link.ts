@@ -5,27 +5,32 @@
  * for the CNM drivers, which program devices the way libnetwork programs netlink.
  *
  * Models: `net/core/rtnetlink.c` (`rtnl_newlink`, `rtnl_dellink`, `do_setlink`, `do_set_master`),
- * `net/core/dev.c` (`dev_change_name`: EBUSY while up; `dev_set_mtu`: min/max checks;
+ * `net/core/dev.c` (`dev_change_name`: a free, valid name, up or not, as since Linux 6.2, which
+ * dropped the EBUSY for a running device; `dev_set_mtu`: min/max checks;
  * `__dev_change_net_namespace`: NETIF_F_NETNS_LOCAL devices such as `lo` and bridges refuse;
  * `default_device_exit`), the per-type notifier handlers (`br_device_event`: a port that is
  * unregistered or moved leaves its bridge, a port that loses carrier forgets what it learned;
  * `vlan_device_event`: VLANs follow their real device up and down, shrink to its MTU, and are
  * deleted with it; `macvlan_device_event`: likewise deleted with the lower device; deleting
  * one veth end deletes the pair), `ip/iplink.c` for the messages.
- * Link types registered from outside this folder (vxlan, `kernel/vxlan/`) are created through
- * their `rtnl_link_ops` (`link-ops.ts`), which may also refuse `up` and an MTU.
+ * Link types whose drivers live outside this folder (vxlan, `kernel/vxlan/`) register their
+ * `rtnl_link_ops` per host (`registerLinkOps`, kept in `host.ext`, so the device layer never
+ * imports them): `rtnl_link_ops_get` (nobody registered: `Error: Unknown device type.`),
+ * `ndo_open` (a driver may refuse `up`, as vxlan does when its port is taken) and
+ * `ndo_change_mtu` (vxlan's limit is its lower device's MTU minus the encapsulation).
  * Leaves out: bonds, team, ipvlan, `ip link set` options beyond up/down/master/netns/name/mtu/
  * address, `group`, `alias`, `txqueuelen`.
  */
 import type { Duration } from '../../engine/index.js';
 import type { Mac } from '../../packet/index.js';
 import type { NetDevice } from '../device.js';
+import type { Host } from '../host.js';
 import type { NetNamespace } from '../netns.js';
+import type { VxlanLinkSpec } from '../vxlan/index.js';
 import { BridgeDevice } from './bridge.js';
 import { createDummy } from './dummy.js';
 import { isValidUnicastMac, devClose, devOpen, moveNetdev, registerNetdev, renameNetdev, unregisterNetdev } from './netdev.js';
 import { ERR, OK, badIfname, extack, ok, validIfname, type LinkResult } from './link-result.js';
-import { linkOpsOf, type ExternalLinkSpec } from './link-ops.js';
 import { MacvlanDevice, createMacvlan, detachMacvlan, macvlanPortOf, macvlanRealLower, type MacvlanMode } from './macvlan.js';
 import { VethDevice, createVethPair } from './veth.js';
 import { VLAN_VID_MAX, VlanDevice, createVlan, detachVlan, vlanChildren, vlanGroupOf } from './vlan.js';
@@ -37,6 +42,29 @@ export type LinkSpec =
   | { readonly type: 'macvlan'; readonly name: string; readonly link: string; readonly mode?: MacvlanMode; readonly mac?: Mac; readonly mtu?: number }
   | { readonly type: 'dummy'; readonly name: string; readonly mac?: Mac; readonly mtu?: number }
   | ExternalLinkSpec;
+
+/** The specs of link types registered from outside this folder. */
+export type ExternalLinkSpec = VxlanLinkSpec;
+
+/** `rtnl_link_ops` (and the two `net_device_ops` the generic calls must ask) of an external type. */
+export interface ExternalLinkOps {
+  /** `rtnl_link_ops.newlink`: creates and registers the device (down), or says why not. */
+  newlink(ns: NetNamespace, spec: ExternalLinkSpec): LinkResult<NetDevice>;
+  /** `ndo_open`, before IFF_UP is set: an error keeps the device down. */
+  open?(dev: NetDevice): LinkResult;
+  /** `ndo_change_mtu`: a driver-specific limit beyond min/max MTU. */
+  changeMtu?(dev: NetDevice, mtu: number): LinkResult;
+}
+
+/** `rtnl_link_register` for `host`; the last registration wins. */
+export function registerLinkOps(host: Host, kind: ExternalLinkSpec['type'], ops: ExternalLinkOps): void {
+  host.ext.set(`link-ops:${kind}`, ops);
+}
+
+/** The ops registered for `kind` on `host`, if its module is loaded. */
+export function linkOpsOf(host: Host, kind: string): ExternalLinkOps | undefined {
+  return kind === 'vxlan' ? (host.ext.get(`link-ops:${kind}`) as ExternalLinkOps | undefined) : undefined;
+}
 
 /** A device given by object, or by name in the namespace the command runs in. */
 export type DevRef = NetDevice | string;
@@ -174,7 +202,11 @@ export function linkSetNs(dev: NetDevice, target: NetNamespace): LinkResult {
   return OK;
 }
 
-/** `ip link set DEV name NEW`: only while down (EBUSY), and the name must be free. */
+/**
+ * `ip link set DEV name NEW`: the name must be valid and free. Linux before 6.2 refused a device
+ * that is up (EBUSY, unless IFF_LIVE_RENAME_OK); 6.2 and later rename it live (checked on 6.18
+ * with veth, bridge, macvlan and lo up).
+ */
 export function linkSetName(ns: NetNamespace, ref: DevRef, newName: string): LinkResult {
   const found = lookupDevice(ns, ref);
   if (!found.ok) return found;
@@ -182,7 +214,6 @@ export function linkSetName(ns: NetNamespace, ref: DevRef, newName: string): Lin
   if (!validIfname(newName)) return badIfname(newName);
   if (dev.name === newName) return OK;
   if (ns.device(newName) !== undefined) return ERR.exists();
-  if (dev.adminUp) return ERR.busy();
   renameNetdev(dev, newName);
   return OK;
 }
@@ -298,6 +329,10 @@ function carrierChanged(dev: NetDevice): void {
   for (const d of affected) {
     if (d !== dev) d.netns.notifyNetdev('change', d);
     if (d.master instanceof BridgeDevice && !d.operUp) d.master.fdb.deletePort(d, false);
+    // br_port_carrier_check: a port enabled or disabled on a running bridge.
+    if (d.master instanceof BridgeDevice && d.master.adminUp) d.master.portStateSelection();
   }
   if (dev instanceof BridgeDevice && !dev.adminUp) for (const p of dev.ports()) dev.fdb.deletePort(p.dev, false);
+  // br_stp_enable_bridge / br_stp_disable_bridge: each port that is up is enabled or disabled.
+  if (dev instanceof BridgeDevice && dev.ports().some(p => p.dev.operUp)) dev.portStateSelection();
 }

@@ -76,6 +76,8 @@ export class AddressTable {
     const scope = opts.scope ?? (cidr.address >>> 24 === 127 ? 'host' : 'global');
     let secondary = false;
     let insertAt = 0;
+    // find_matching_ifa: the same address and mask, whatever else differs, is already assigned.
+    if (list.some(other => sameSubnet(other, cidr.address, cidr.prefix) && other.address === cidr.address)) return IPROUTE_ERRORS.addressExists();
     for (let i = 0; i < list.length; i++) {
       const other = list[i]!;
       if (!other.secondary && scopeValue(scope) <= scopeValue(other.scope)) insertAt = i + 1;

@@ -69,8 +69,13 @@ export function strerror(errno: IprouteErrno): string {
 
 /** The failures by situation, so no caller spells a message itself. */
 export const IPROUTE_ERRORS = {
-  /** `ip addr add` of an address already on the device with the same prefix length. */
-  addressExists: () => rtnetlinkError('EEXIST'),
+  /**
+   * `ip addr add` of an address already on the device with the same prefix length. Kernels
+   * since 6.3 send the extack message (`inet_rtm_newaddr`); older ones gave
+   * `RTNETLINK answers: File exists` (`addressExistsLegacy`).
+   */
+  addressExists: () => extackError('EEXIST', 'ipv4: Address already assigned'),
+  addressExistsLegacy: () => rtnetlinkError('EEXIST'),
   /** `ip addr add` of an address in a subnet already on the device with another scope. */
   addressInvalidScope: () => extackError('EINVAL', 'ipv4: Invalid scope value'),
   /**

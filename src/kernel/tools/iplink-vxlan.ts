@@ -12,7 +12,8 @@
  * failures exit 255), `bridge/fdb.c` (`fdb_modify`: `dst`, `port`, `vni`, `via`; `print_fdb`:
  * `MAC [dev D] dst IP [port P] [vni V] [via NAME] [link-netnsid N] [used A/B] self STATE`).
  * Leaves out: IPv6 addresses, `external`, `vnifilter`, `gbp`, `gpe`, `tos`, `df`, `flowlabel`,
- * `maxaddress`, `[no]rsc` (accepted words are listed in `vxlanTypeSpec`), `ip link help vxlan`.
+ * `maxaddress`, `rsc` (accepted words are listed in `vxlanTypeSpec`), `ip link help vxlan` and
+ * the usage text iproute2 prints after `vxlan: unknown command`.
  */
 import { formatIpv4, formatMac, isMulticastIpv4, type Ipv4 } from '../../packet/index.js';
 import type { NetNamespace } from '../netns.js';

@@ -204,8 +204,8 @@ function detailsText(dev: NetDevice): string {
   const kindLines = dev instanceof VxlanDevice ? [vxlanDetailsLine(dev)] : [];
   for (const l of [...kindLines, ...linkDetailLines(dev)]) s += `\n    ${l} `;
   const queues = dev.kind === 'veth' ? 2 : 1;
-  const hasPorts = dev instanceof BridgeDevice && dev.ports().length > 0;
-  const tso = dev.kind === 'physical' || (dev instanceof BridgeDevice && !hasPorts) ? 65536 : 524280;
+  // A bridge keeps the netdev default until a port first comes or goes (`br_set_gso_limits`).
+  const tso = dev.kind === 'physical' || (dev instanceof BridgeDevice && !dev.gsoLimitsSet) ? 65536 : 524280;
   s +=
     `addrgenmode eui64 numtxqueues ${queues} numrxqueues ${queues} gso_max_size 65536 gso_max_segs 65535 ` +
     `tso_max_size ${tso} tso_max_segs 65535 gro_max_size 65536 `;

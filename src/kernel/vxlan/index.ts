@@ -10,11 +10,10 @@
  * Use: `installVxlan(host)` (done by `installKernel`), then `linkAdd(ns, { type: 'vxlan', ... })`.
  */
 export { VXLAN_FDB_AGE_DEFAULT, VXLAN_HEADROOM, type VxlanConfig, type VxlanLinkSpec } from './vxlan-config.js';
-export { innerFlowHash, udpFlowSrcPort } from './flow-hash.js';
 export { ALL_ZEROS_MAC, VxlanFdb, type FdbDeleteResult, type FdbModifyMode, type FdbModifyResult, type SnoopOutcome, type VxlanFdbEntry, type VxlanRemote } from './vxlan-fdb.js';
 export { VxlanDevice, installVxlan } from './vxlan-device.js';
 export { VxlanNet, vxlanNetOf } from './vxlan-net.js';
-export { vxlanXmit } from './vxlan-xmit.js';
+export { innerFlowHash, udpFlowSrcPort, vxlanXmit, type PortRangeLike } from './vxlan-xmit.js';
 export {
   vxlanDetailsLine,
   vxlanDeviceOf,

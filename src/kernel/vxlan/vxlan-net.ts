@@ -16,7 +16,8 @@
  * `vxlan_rcv` (I flag required, reserved bits rejected, `SKB_DROP_REASON_VXLAN_VNI_NOT_FOUND`,
  * `__iptunnel_pull_header` scrubbing across namespaces, device down: dropped), `vxlan_set_mac`
  * (`eth_type_trans` on the vxlan device, `SKB_DROP_REASON_LOCAL_MAC`), `vxlan_snoop`,
- * `gro_cells_receive` (the frame continues from the backlog, as `netif_rx` does here),
+ * `gro_cells_receive` (the frame continues from the backlog, as `netif_rx` does here, where
+ * `eth_type_trans` classifies it for the vxlan device),
  * `vxlan_vni_in_use`.
  * Drop reasons: VNI not found is `not-for-us`, a bad header `malformed`, a looped frame and a
  * source MAC pinned to another VTEP `martian`, a device down `link-down`.
@@ -24,7 +25,7 @@
  * socket sharing across differing receive flags (there are none here).
  */
 import { decodeVxlan, formatIpv4, formatMac, type EthernetRepr, type VxlanRepr } from '../../packet/index.js';
-import { ethTypeTrans, isValidUnicastMac, netifRx } from '../devices/index.js';
+import { isValidUnicastMac, netifRx } from '../devices/index.js';
 import type { NetNamespace } from '../netns.js';
 import { newSkb } from '../skb.js';
 import { SOCK_OK, socketsOf, type SockResult, type UdpDatagram, type UdpSocket } from '../sockets/index.js';
@@ -131,7 +132,6 @@ export class VxlanNet {
       dev.netns.drop(skb, dev, 'link-down', { device: dev.name });
       return;
     }
-    skb.pktType = ethTypeTrans(dev, inner.dst);
     if (inner.src === dev.mac) {
       dev.netns.drop(skb, dev, 'martian', { why: 'inner source is the device own MAC (loop)', src: formatMac(inner.src) });
       return;

@@ -18,23 +18,47 @@
  * (a remote with no address is dropped; port and VNI default to the device's; the route is
  * looked up in `vxlan->net` with the remote's ifindex and the `local` source; TTL 0 means the
  * route's hop limit, 1 for a multicast group; DF unset by default; the UDP checksum is
- * computed unless `noudpcsum`), `vxlan_build_skb` (the 8-byte header, I flag and VNI),
+ * computed), `vxlan_build_skb` (the 8-byte header, I flag and VNI),
  * `udp_tunnel_xmit_skb` / `iptunnel_xmit` (`skb_scrub_packet(skb, xnet)`), `arp_reduce` (every
  * ARP frame is consumed; a request whose target has a NUD_CONNECTED neighbour entry on the
  * device, not pointing at a bridge-local FDB entry, is answered by a reply received on the
- * device; a miss with `l3miss` is reported), `include/net/udp.h` `udp_flow_src_port`.
+ * device; a miss with `l3miss` is reported).
+ * The outer source port is `include/net/udp.h` `udp_flow_src_port(net, skb, min, max, use_eth)`:
+ * with min >= max the range is `inet_get_local_port_range` (32768..60999); `hash =
+ * skb_get_hash(skb)`, `hash ^= hash << 16`, `port = ((u64)hash * (max - min) >> 32) + min`, so
+ * the port lies in [min, max). `skb_get_hash` is the flow dissector's hash
+ * (`net/core/flow_dissector.c` `__flow_hash_from_keys`): IPv4 addresses, protocol and ports (the
+ * echo identifier for ICMP echo), made symmetric (`__flow_hash_consistentify`) and never 0;
+ * frames without IPv4 (ARP) hash their protocol only. Linux keys it with a random boot secret;
+ * a fixed 32-bit mixer stands in, so a given inner flow gets the same port in every run.
  * The l2miss/l3miss netlink notifications are trace `note` records here (nothing listens).
  * Leaves out: route short-circuit (`rsc`), local bypass to a vxlan device of the same host
  * (`VXLAN_F_LOCALBYPASS`: the packet goes out and comes back through the stack instead), the
- * tunnel PMTU check (`skb_tunnel_check_pmtu`), ECN and TOS inheritance, GSO, `noudpcsum`
- * (the packet layer always computes UDP checksums), IPv6 neighbour discovery reduction.
+ * tunnel PMTU check (`skb_tunnel_check_pmtu`), ECN and TOS inheritance, GSO, `noudpcsum` (shown
+ * by `ip -d link` but not honoured: the packet layer always computes UDP checksums), IPv6 neighbour discovery reduction, the
+ * `use_eth` jhash fallback of `udp_flow_src_port` (unreachable: the flow hash is never 0) and a
+ * socket's `sk_txhash`.
  */
-import { ARPOP_REPLY, ARPOP_REQUEST, ETHERTYPE_ARP, ethernetFrame, formatIpv4, formatMac, isLoopbackIpv4, isMulticastIpv4, isMulticastMac, type EthernetRepr, type UdpRepr } from '../../packet/index.js';
+import {
+  ARPOP_REPLY,
+  ARPOP_REQUEST,
+  ETHERTYPE_ARP,
+  IPPROTO_ICMP,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  ethernetFrame,
+  formatIpv4,
+  formatMac,
+  isLoopbackIpv4,
+  isMulticastIpv4,
+  isMulticastMac,
+  type EthernetRepr,
+  type UdpRepr,
+} from '../../packet/index.js';
 import { ipOutput, ipv4Of, routeOutput, type IpOutputErrno } from '../ipv4/index.js';
 import { localPortRange } from '../sockets/index.js';
 import { cloneSkb, newSkb, type Skb } from '../skb.js';
 import { netifRx } from '../devices/index.js';
-import { udpFlowSrcPort } from './flow-hash.js';
 import { ALL_ZEROS_MAC, type VxlanRemote } from './vxlan-fdb.js';
 import type { VxlanDevice } from './vxlan-device.js';
 
@@ -154,4 +178,65 @@ function arpReduce(dev: VxlanDevice, skb: Skb, frame: EthernetRepr): void {
   });
   note(dev, skb, { what: 'proxy: ARP answered from the neighbour table', ip: formatIpv4(tip), mac: formatMac(neigh.mac) });
   netifRx(dev, newSkb(dev.netns.host.world.nextPacketId(), reply));
+}
+
+// --- udp_flow_src_port (include/net/udp.h) ----------------------------------------------------
+
+export interface PortRangeLike {
+  readonly low: number;
+  readonly high: number;
+}
+
+/** A 32-bit avalanche step (murmur3's finaliser), standing in for siphash with a fixed key. */
+function fmix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+function combine(h: number, word: number): number {
+  return fmix((h ^ Math.imul(word >>> 0, 0x9e3779b1)) >>> 0);
+}
+
+/** The ports the dissector keys on: TCP/UDP ports, the ICMP echo identifier; 0 otherwise. */
+function flowPorts(frame: EthernetRepr): readonly [number, number] {
+  const ip = frame.payload;
+  if (ip.kind !== 'ipv4' || ip.fragmentOffset !== 0) return [0, 0];
+  const l4 = ip.payload;
+  if ((ip.protocol === IPPROTO_TCP && l4.kind === 'tcp') || (ip.protocol === IPPROTO_UDP && l4.kind === 'udp')) return [l4.srcPort, l4.dstPort];
+  if (ip.protocol === IPPROTO_ICMP && l4.kind === 'icmp' && (l4.type === 'echo-request' || l4.type === 'echo-reply')) return [l4.id, l4.id];
+  return [0, 0];
+}
+
+/** `skb_get_hash` of an inner frame: symmetric over the flow, never 0. */
+export function innerFlowHash(frame: EthernetRepr): number {
+  const ip = frame.payload;
+  let h = combine(0x5eed, frame.etherType);
+  if (ip.kind === 'ipv4') {
+    let [src, dst] = [ip.src >>> 0, ip.dst >>> 0];
+    let [sport, dport] = flowPorts(frame);
+    // __flow_hash_consistentify: both directions of a flow hash alike.
+    if (dst < src || (dst === src && dport < sport)) {
+      [src, dst] = [dst, src];
+      [sport, dport] = [dport, sport];
+    }
+    h = combine(combine(combine(combine(h, src), dst), ip.protocol), ((sport << 16) | dport) >>> 0);
+  }
+  return h === 0 ? 1 : h;
+}
+
+/**
+ * `udp_flow_src_port`: the outer source port for `frame`, in [min, max) of the configured
+ * range, or of `localRange` (`ip_local_port_range`) when the configured one is empty.
+ */
+export function udpFlowSrcPort(frame: EthernetRepr, min: number, max: number, localRange: PortRangeLike): number {
+  let lo = min;
+  let hi = max;
+  if (lo >= hi) {
+    lo = localRange.low;
+    hi = localRange.high;
+  }
+  let hash = innerFlowHash(frame);
+  hash = (hash ^ (hash << 16)) >>> 0;
+  return Math.floor((hash * (hi - lo)) / 0x1_0000_0000) + lo;
 }

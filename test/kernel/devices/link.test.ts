@@ -53,14 +53,21 @@ describe('link errors', () => {
     expect(linkSetAddress(root, 'd0', 0x0100_5e00_0001)).toMatchObject({ ok: false, error: 'RTNETLINK answers: Cannot assign requested address' });
   });
 
-  it('refuses to enslave a bridge to a bridge, and to rename an up device', () => {
+  it('refuses to enslave a bridge to a bridge; renames an up device (Linux 6.2 and later)', () => {
     const { root } = host();
     add(root, { type: 'bridge', name: 'br0' });
     add(root, { type: 'bridge', name: 'br1' });
     expect(linkSetMaster(root, 'br1', 'br0')).toMatchObject({ ok: false, error: 'Error: Can not enslave a bridge to a bridge.' });
     const d = add(root, { type: 'dummy', name: 'd0' });
     up(d);
-    expect(linkSetName(root, 'd0', 'd1')).toMatchObject({ ok: false, error: 'RTNETLINK answers: Device or resource busy' });
+    expect(linkSetName(root, 'd0', 'd1')).toEqual({ ok: true });
+    expect(root.device('d1')).toBe(d);
+    expect(root.device('d0')).toBeUndefined();
+    expect(d.adminUp).toBe(true);
+    expect(root.sysctl.get('net.ipv4.conf.d1.forwarding').ok).toBe(true);
+    expect(root.sysctl.get('net.ipv4.conf.d0.forwarding').ok).toBe(false);
+    add(root, { type: 'dummy', name: 'd2' });
+    expect(linkSetName(root, 'd1', 'd2')).toMatchObject({ ok: false, error: 'RTNETLINK answers: File exists' });
   });
 
   it('lo and bridges cannot change namespace; a taken name in the target is EEXIST', () => {

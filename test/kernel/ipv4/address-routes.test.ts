@@ -126,7 +126,12 @@ describe('routes created by addresses', () => {
     const { eth0, st } = setup();
     addr(eth0, '10.0.0.1/24');
     const dup = st.addrAdd(eth0, cidr('10.0.0.1/24'));
-    expect(dup).toMatchObject({ ok: false, error: 'RTNETLINK answers: File exists', exitCode: 2 });
+    // Kernel 6.3 and later (inet_rtm_newaddr sets the extack message).
+    expect(dup).toMatchObject({ ok: false, errno: 'EEXIST', error: 'Error: ipv4: Address already assigned.', exitCode: 2 });
+    // Even with another scope, label or metric: find_matching_ifa comes before the scope check.
+    addr(eth0, '10.0.0.2/24');
+    expect(st.addrAdd(eth0, cidr('10.0.0.2/24'), { scope: 'link', label: 'eth0:1', metric: 5 })).toMatchObject({ error: 'Error: ipv4: Address already assigned.' });
+    must(st.addrDel(eth0, ip('10.0.0.2'), 24));
     // Same address with another prefix length is a different address for the kernel.
     expect(st.addrAdd(eth0, cidr('10.0.0.1/16')).ok).toBe(true);
     const scope = st.addrAdd(eth0, cidr('10.0.0.9/24'), { scope: 'link' });

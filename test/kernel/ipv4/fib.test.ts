@@ -118,3 +118,19 @@ describe('source address selection', () => {
     expect(st.routeAdd({ dst: cidr('10.71.0.0/16'), dev: eth3, src: ip('1.2.3.4') })).toMatchObject({ error: 'Error: Invalid prefsrc address.' });
   });
 });
+
+describe('route output with a given source', () => {
+  it('accepts any source a local route covers, as __ip_dev_find does, and refuses others', () => {
+    const { st } = setup();
+    // 127.0.0.11 (Docker's resolver) has no address of its own: lo's local 127.0.0.0/8 covers it.
+    const viaLo = routeOutput(st, { dst: ip('127.0.0.1'), src: ip('127.0.0.11') });
+    expect(viaLo).toMatchObject({ ok: true, type: 'local', src: ip('127.0.0.11') });
+    // Leaving through a device without route_localnet, a 127/8 source is still refused.
+    expect(routeOutput(st, { dst: ip('10.0.0.77'), src: ip('127.0.0.11') })).toMatchObject({ ok: false, errno: 'EINVAL' });
+    // An address neither assigned nor covered by a local route is not a source.
+    expect(routeOutput(st, { dst: ip('10.0.0.77'), src: ip('10.0.0.3') })).toMatchObject({ ok: false, errno: 'EINVAL' });
+    // A local route added by hand makes its whole prefix usable (AnyIP).
+    must(st.routeAdd({ dst: cidr('10.99.0.0/24'), type: 'local', dev: st.ns.device('lo')! }));
+    expect(routeOutput(st, { dst: ip('10.0.0.77'), src: ip('10.99.0.7') })).toMatchObject({ ok: true, src: ip('10.99.0.7') });
+  });
+});

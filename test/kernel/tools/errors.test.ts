@@ -70,6 +70,8 @@ const CASES: readonly (readonly [string, string, number])[] = [
   ['ip -n a addr add 10.0.0.9/24', 'Not enough information: "dev" argument is required.\n', 1],
   ['ip -n a addr add 10.0.0.9/24 dev v0 scope bogus', 'Error: argument "bogus" is wrong: invalid scope value.\n', 255],
   ['ip -n a addr del 10.9.9.9/24 dev br0', 'Error: ipv4: Address not found.\n', 2],
+  ['ip -n a addr add 10.1.1.1/24 dev br0', 'Error: ipv4: Address already assigned.\n', 2],
+  ['ip -n a addr add 10.1.1.1/24 dev br0 label br0:1 scope link', 'Error: ipv4: Address already assigned.\n', 2],
   ['ip -n a addr flush', 'Flush requires arguments.\n', 1],
   ['ip -n a addr xyz', 'Command "xyz" is unknown, try "ip address help".\n', 255],
   ['ip -n a route xyz', 'Command "xyz" is unknown, try "ip route help".\n', 255],

@@ -31,6 +31,9 @@ describe('ip link add type vxlan', () => {
     expect(h.ok('ss -uan')).toContain('0.0.0.0:8472');
     h.ok('ip link set vxlan0 down');
     expect(h.ok('ss -uan')).not.toContain(':8472');
+    h.ok('ip link set vxlan0 up');
+    h.ok('ip link del vxlan0');
+    expect(h.ok('ss -uan')).not.toContain(':8472');
     expect(h.sh('ip link add vxlan1 type vxlan id 43 dstport 0').stderr).toBe('');
   });
 

@@ -43,7 +43,7 @@ describe('vxlan between two hosts (remote, learning)', () => {
     const file = tmp.write('host1-eth0.pcapng', cap.bytes());
     const rows = tsharkFields(
       file,
-      ['frame.protocols', 'ip.src', 'ip.dst', 'udp.dstport', 'udp.checksum.status', 'vxlan.vni', 'icmp.type', '_ws.malformed'],
+      ['frame.protocols', 'ip.src', 'ip.dst', 'udp.dstport', 'udp.checksum.status', 'vxlan.vni', 'icmp.type', '_ws.malformed', 'ip.ttl', 'ip.flags.df'],
       ['-o', 'udp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE'],
     );
     const tunnelled = rows.filter(r => r[0]!.includes(':vxlan:'));
@@ -54,6 +54,8 @@ describe('vxlan between two hosts (remote, learning)', () => {
       ['10.0.0.12,192.168.42.2', '10.0.0.11,192.168.42.1', '4789', '1', '42', '0'],
     ].map(r => r.map(c => c.replace(/,/g, '|'))));
     expect(rows.every(r => r[7] === '')).toBe(true);
+    // Outer header: TTL 64 (`ttl auto`), DF not set (`df unset`).
+    for (const r of tunnelled) expect([r[8]!.split('|')[0], r[9]!.split('|')[0]]).toEqual(['64', '0']);
     const expert = runTshark(['-r', file, '-o', 'udp.check_checksum:TRUE', '-z', 'expert,error', '-q']);
     expect(expert.stdout).not.toMatch(/Malformed|Bad checksum/i);
   });

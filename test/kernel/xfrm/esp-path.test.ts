@@ -59,8 +59,12 @@ describe('ESP in transport mode between two namespaces', () => {
     spawn(l.registry, { ns: l.b, argv: ['nc', '-l', '-p', '8080'], userland: 'busybox' });
     const r = l.sh(`nc -z -v -w 2 ${B} 8080`, { ns: 'a', userland: 'busybox' });
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '10.0.0.2 (10.0.0.2:8080) open\n' });
-    expect(records(l, 'decap', 'b').every(d => d['inner'] === 6)).toBe(true);
-    expect(records(l, 'decap', 'b').length).toBeGreaterThanOrEqual(2);
+    // The SYN opened at b, the SYN-ACK at a: both TCP, both sealed.
+    for (const ns of ['a', 'b']) {
+      const opened = records(l, 'decap', ns);
+      expect(opened.length).toBeGreaterThanOrEqual(1);
+      expect(opened.every(d => d['inner'] === 6)).toBe(true);
+    }
   });
 
   it('puts only ESP on the wire, and tshark decrypts it with the keys, ICV good', () => {

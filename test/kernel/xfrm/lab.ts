@@ -54,11 +54,14 @@ export function policyLine(src: string, dst: string, dir: 'in' | 'out', reqid: n
   return `xfrm policy add src ${src}/32 dst ${dst}/32 dir ${dir} tmpl src ${src} dst ${dst} proto esp reqid ${reqid} mode transport${extra}`;
 }
 
-/** Both ends: states for both directions and out/in policies requiring ESP. */
-export function transportSas(l: Lab, options: { keyAbAtB?: string; skipStateAtA?: boolean } = {}): void {
+/**
+ * Both ends: states for both directions and out/in policies requiring ESP; `skipStateAt*`
+ * leaves out the a>b state at that end (a test adds its own, or none).
+ */
+export function transportSas(l: Lab, options: { keyAbAtB?: string; skipStateAtA?: boolean; skipStateAtB?: boolean } = {}): void {
   if (options.skipStateAtA !== true) l.ip('a', saLine(A, B, SPI_AB, 1, KEY_AB));
   l.ip('a', saLine(B, A, SPI_BA, 2, KEY_BA));
-  l.ip('b', saLine(A, B, SPI_AB, 1, options.keyAbAtB ?? KEY_AB));
+  if (options.skipStateAtB !== true) l.ip('b', saLine(A, B, SPI_AB, 1, options.keyAbAtB ?? KEY_AB));
   l.ip('b', saLine(B, A, SPI_BA, 2, KEY_BA));
   l.ip('a', policyLine(A, B, 'out', 1));
   l.ip('a', policyLine(B, A, 'in', 2));

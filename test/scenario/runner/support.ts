@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
 import type { TraceRecord, TraceValue } from '../../../src/engine/index.js';
-import { defaultServices, loadScenario, runScenario, type RunOptions, type RunResult, type Scenario } from '../../../src/scenario/index.js';
+import { defaultServices, loadScenario, machinePrograms, runScenario, type MachineServices, type RunOptions, type RunResult, type Scenario } from '../../../src/scenario/index.js';
 
 export const GOLDENS = join(import.meta.dirname, 'goldens');
 
@@ -26,12 +26,19 @@ export function scenarioOf(yaml: string): Scenario {
   return loaded.scenario;
 }
 
+/** Every machine runs the simulated programs, but no Docker daemon: a plain Linux lab. */
+export const kernelOnlyServices: MachineServices = {
+  programs: machinePrograms,
+  startDocker: () => ({ containerContext: () => undefined, containerNames: () => [], inspect: () => undefined }),
+};
+
+/** Runs a scenario with the real services (Docker included) unless `options` says otherwise. */
 export function runYaml(yaml: string, options: Partial<RunOptions> = {}): RunResult {
   return runScenario(scenarioOf(yaml), { services: defaultServices, ...options });
 }
 
 /**
- * host1 routes between the underlay and a bridge br0 (10.10.0.1/24) with one namespace `b`
+ * Run with `kernelOnlyServices`: host1 is a plain Linux machine that routes between the underlay and a bridge br0 (10.10.0.1/24) with one namespace `b`
  * (10.10.0.2, busybox httpd on port 80) behind a veth; port 8080 of host1 is DNATed to it, and
  * `client` has a route to 10.10.0.0/24 via host1 where DOCKER-USER drops port 81.
  */
