@@ -13,7 +13,7 @@
 import type { TraceDetail, TraceLocation, TraceValue } from '../engine/index.js';
 import { formatMac, type EthernetRepr, type Mac } from '../packet/index.js';
 import type { NetNamespace } from './netns.js';
-import type { Skb } from './skb.js';
+import { frameLength, type Skb } from './skb.js';
 
 export type DeviceKind = 'loopback' | 'veth' | 'bridge' | 'vlan' | 'macvlan' | 'ipvlan' | 'dummy' | 'vxlan' | 'physical';
 
@@ -50,7 +50,13 @@ export abstract class NetDevice {
   rxHandlerData: unknown = undefined;
   /** `vlan_info`: set by `devices/vlan.ts` once a VLAN device is stacked on this one. */
   vlanInfo: VlanReceiver | undefined = undefined;
+  /** `dev->promiscuity`: the count of promiscuous users (a bridge port holds one). */
   promiscuity = 0;
+  /**
+   * `IFF_PROMISC` in `dev->gflags`: promiscuous mode the user asked for (`ip link set promisc
+   * on`). `dev_get_flags` reports PROMISC from this alone, so bridge ports do not show it.
+   */
+  promiscByUser = false;
   /** `dev->min_mtu` / `dev->max_mtu` (`ip -d link` minmtu/maxmtu); 0 means no limit (loopback). */
   minMtu = 68;
   maxMtu = 65535;
@@ -89,6 +95,7 @@ export abstract class NetDevice {
       return;
     }
     this.stats.txPackets++;
+    this.stats.txBytes += frameLength(skb.frame);
     if (this.taps.size > 0) for (const tap of this.taps) tap(this, skb, 'tx');
     if (this.netns.host.world.trace.enabled) this.netns.traceWith(skb, this, 'transmit', txFrameDetail, skb.frame);
     this.xmit(skb);
@@ -108,6 +115,7 @@ export abstract class NetDevice {
       return;
     }
     this.stats.rxPackets++;
+    this.stats.rxBytes += frameLength(skb.frame);
     skb.inDev = this.name;
     if (this.taps.size > 0) for (const tap of this.taps) tap(this, skb, 'rx');
     if (this.netns.host.world.trace.enabled) this.netns.traceWith(skb, this, 'receive', rxFrameDetail, skb.frame, skb.pktType);
@@ -134,7 +142,7 @@ export abstract class NetDevice {
     if (this.kind === 'loopback') flags.push('LOOPBACK');
     else flags.push('BROADCAST', 'MULTICAST');
     if (this.noArp()) flags.push('NOARP');
-    if (this.promiscuity > 0) flags.push('PROMISC');
+    if (this.promiscByUser) flags.push('PROMISC');
     if (this.adminUp) flags.push('UP');
     if (this.adminUp && this.carrier()) flags.push('LOWER_UP');
     else if (this.adminUp) flags.unshift('NO-CARRIER');

@@ -9,7 +9,7 @@
  * new frame and stores it here, so trace records that kept the old value never change.
  * Leaves out: shared/cloned buffers, GSO segments, checksum offload state.
  */
-import type { EthernetRepr } from '../packet/index.js';
+import { ARP_LENGTH, encodeIpv4Payload, ethernetHeaderLength, ipv4HeaderLength, type EthernetRepr, type Ipv4Payload, type Ipv4Repr } from '../packet/index.js';
 import type { NfPolicyView } from './netfilter/index.js';
 
 /** `skb->pkt_type`, set by `eth_type_trans` from the destination MAC at receive. */
@@ -78,4 +78,46 @@ export function scrubSkb(skb: Skb, crossNamespace: boolean): void {
   // secpath_reset; tested first so packets without IPsec keep their shape.
   if (skb.xfrm !== undefined) skb.xfrm = undefined;
   if (crossNamespace) skb.mark = 0;
+}
+
+/**
+ * Body lengths of payloads whose length needs an encoding (TCP, structured UDP, ICMP errors), by
+ * payload object: a forwarded packet gets a new header each hop, not a new payload.
+ */
+const bodyLengthCache = new WeakMap<Ipv4Payload, number>();
+
+/** An IPv4 payload's length when it can be read off the value without encoding it, else undefined. */
+export function plainIpv4BodyLength(p: Ipv4Payload): number | undefined {
+  if (p.kind === 'payload') return p.bytes.length;
+  if (p.kind === 'udp') return p.payload.kind === 'payload' ? 8 + p.payload.bytes.length : undefined;
+  if (p.kind === 'icmp' && (p.type === 'echo-request' || p.type === 'echo-reply')) return 8 + p.data.length;
+  return undefined;
+}
+
+/** The total length of a datagram (header + payload), encoding the payload at most once. */
+export function ipv4Length(ip: Ipv4Repr): number {
+  const p = ip.payload;
+  let body = plainIpv4BodyLength(p);
+  if (body === undefined) {
+    body = bodyLengthCache.get(p);
+    if (body === undefined) {
+      body = encodeIpv4Payload(ip).length;
+      bodyLengthCache.set(p, body);
+    }
+  }
+  return ipv4HeaderLength(ip) + body;
+}
+
+/** The frame's length as a device counts it (`skb->len`: Ethernet header and tags, no FCS, no padding). */
+export function frameLength(f: EthernetRepr): number {
+  const p = f.payload;
+  const l2 = ethernetHeaderLength(f);
+  switch (p.kind) {
+    case 'ipv4':
+      return l2 + ipv4Length(p);
+    case 'arp':
+      return l2 + ARP_LENGTH;
+    case 'payload':
+      return l2 + p.bytes.length;
+  }
 }

@@ -24,11 +24,11 @@
  * of broadcasts (`ip_mc_output`), the PMTU cache (frag-needed does not lower later MTUs).
  */
 import type { TraceDetail, TraceValue } from '../../engine/index.js';
-import { formatIpv4, formatMac, fragmentIpv4, ipv4HeaderLength, ipv4Packet, encodeIpv4Payload, IPV4_BROADCAST, MAC_BROADCAST, isMulticastIpv4 } from '../../packet/index.js';
+import { formatIpv4, formatMac, fragmentIpv4, ipv4Packet, IPV4_BROADCAST, MAC_BROADCAST, isMulticastIpv4 } from '../../packet/index.js';
 import type { EthernetRepr, Ipv4, Ipv4Payload, Ipv4Repr, Mac } from '../../packet/index.js';
 import type { NetDevice } from '../device.js';
 import type { NetNamespace } from '../netns.js';
-import { cloneSkb, newSkb, type Skb } from '../skb.js';
+import { cloneSkb, ipv4Length, newSkb, plainIpv4BodyLength, type Skb } from '../skb.js';
 import type { IprouteErrno } from './errors.js';
 import { icmpName, planIcmpError, type IcmpErrorKind, type IcmpPlan } from './icmp.js';
 import type { NeighOutput, NeighPendingPacket } from './neighbour.js';
@@ -67,33 +67,9 @@ const ETH_P_IP = 0x0800;
 const IPV4_MIN_HEADER_LENGTH = 20;
 /** Locally built headers carry no options; one shared empty buffer (it has no bytes to change). */
 const NO_OPTIONS = new Uint8Array(0);
-/**
- * Body lengths of payloads whose length needs an encoding (TCP, structured UDP, ICMP errors), by
- * payload object: a forwarded packet gets a new header each hop, not a new payload.
- */
-const bodyLengthCache = new WeakMap<Ipv4Payload, number>();
 
-/** The payload length when it can be read off the value without encoding it, else undefined. */
-function plainBodyLength(p: Ipv4Payload): number | undefined {
-  if (p.kind === 'payload') return p.bytes.length;
-  if (p.kind === 'udp') return p.payload.kind === 'payload' ? 8 + p.payload.bytes.length : undefined;
-  if (p.kind === 'icmp' && (p.type === 'echo-request' || p.type === 'echo-reply')) return 8 + p.data.length;
-  return undefined;
-}
-
-/** The total length of a datagram (header + payload), encoding the payload at most once. */
-export function ipv4Length(ip: Ipv4Repr): number {
-  const p = ip.payload;
-  let body = plainBodyLength(p);
-  if (body === undefined) {
-    body = bodyLengthCache.get(p);
-    if (body === undefined) {
-      body = encodeIpv4Payload(ip).length;
-      bodyLengthCache.set(p, body);
-    }
-  }
-  return ipv4HeaderLength(ip) + body;
-}
+/** The total length of a datagram (header + payload), encoding the payload at most once (`skb.ts`). */
+export { ipv4Length };
 
 function ethFrame(src: Mac, dst: Mac, ip: Ipv4Repr): EthernetRepr {
   return { kind: 'ethernet', dst, src, vlans: [], etherType: ETH_P_IP, payload: ip };
@@ -119,7 +95,7 @@ export function ipOutput(ns: NetNamespace, req: IpOutputRequest, onError?: (errn
   const ttl = req.ttl ?? ns.sysctl.number('net.ipv4.ip_default_ttl');
   const id = req.id ?? st.nextIpId();
   const dfMode = req.df ?? 'want';
-  const plain = plainBodyLength(req.payload);
+  const plain = plainIpv4BodyLength(req.payload);
   let ip: Ipv4Repr;
   if (plain !== undefined) {
     // The length is known without a header: build the header once, with its DF bit.

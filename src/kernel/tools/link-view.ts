@@ -65,6 +65,8 @@ export type IpOperState = 'UP' | 'DOWN' | 'UNKNOWN' | 'LOWERLAYERDOWN';
 export function ipOperState(dev: NetDevice): IpOperState {
   if (!dev.adminUp) return 'DOWN';
   if (dev.kind === 'loopback' || dev.kind === 'dummy' || dev.kind === 'vxlan') return 'UNKNOWN';
+  // A bridge whose carrier never changed since it was registered (devices/bridge.ts).
+  if (dev instanceof BridgeDevice && !dev.carrierSelected) return 'UNKNOWN';
   if (!carrierOk(dev)) {
     const idx = iflink(dev);
     if (idx === undefined || idx === dev.ifindex) return 'DOWN';

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { SECOND } from '../../../src/engine/index.js';
 import type { NfHookContext, NetfilterHooks } from '../../../src/kernel/index.js';
-import { BridgeDevice, IPV4_EXT_KEY, linkSetDown, linkSetMaster, type Ipv4DeviceSeam, type VethDevice } from '../../../src/kernel/devices/index.js';
+import { BridgeDevice, IPV4_EXT_KEY, linkSetAddress, linkSetDown, linkSetMaster, type Ipv4DeviceSeam, type VethDevice } from '../../../src/kernel/devices/index.js';
 import { MAC_BROADCAST, ethernetFrame, ipv4Packet, mustParseIpv4, payload, type Mac } from '../../../src/packet/index.js';
 import { add, bridgeTopology, capture, drops, mac, must, newHost, newWorld, send, settle, testFrame, up } from '../../support/topology.js';
 
@@ -186,6 +186,61 @@ describe('bridge device', () => {
     expect(br.carrier()).toBe(false); // the peer is still down
     up(v.peer);
     expect(br.flags()).toEqual(['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP']);
+  });
+
+  it('keeps its first carrier until a state selection, then has carrier only while a port forwards (Linux 6.18)', () => {
+    const world = newWorld();
+    const host = newHost(world, 'h');
+    const root = host.rootNs;
+    const br = add(root, { type: 'bridge', name: 'br0' }) as BridgeDevice;
+    up(br);
+    // Never selected: LOWER_UP with no port (ip link: state UNKNOWN), a bridge id of zeros.
+    expect(br.flags()).toEqual(['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP']);
+    expect(br.carrierSelected).toBe(false);
+    expect(br.bridgeId()).toBe('8000.000000000000');
+    const v = add(root, { type: 'veth', name: 'v', peer: 'p', mac: mac(7) }) as VethDevice;
+    must(linkSetMaster(root, v, br));
+    // The id changed to the port's address, so the selection ran: no port forwards yet.
+    expect(br.mac).toBe(mac(7));
+    expect(br.bridgeId()).toBe('8000.020000000007');
+    expect(br.flags()).toEqual(['NO-CARRIER', 'BROADCAST', 'MULTICAST', 'UP']);
+    up(v, v.peer);
+    expect(br.flags()).toEqual(['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP']);
+    // The last port leaves: no carrier any more, and the address becomes all zeros, with no
+    // local FDB entry for it.
+    must(linkSetMaster(root, v, undefined));
+    expect(br.flags()).toEqual(['NO-CARRIER', 'BROADCAST', 'MULTICAST', 'UP']);
+    expect(br.mac).toBe(0);
+    expect(br.bridgeId()).toBe('8000.000000000000');
+    expect(br.fdb.entries(world.engine.now).map(e => e.mac)).toEqual([]);
+    must(linkSetDown(root, br));
+    up(br);
+    expect(br.carrier()).toBe(false);
+    // An address set explicitly (at creation, as Docker does) runs the selection at once.
+    const docker0 = add(root, { type: 'bridge', name: 'docker0', mac: BR_MAC }) as BridgeDevice;
+    up(docker0);
+    expect(docker0.flags()).toEqual(['NO-CARRIER', 'BROADCAST', 'MULTICAST', 'UP']);
+    const fresh = add(root, { type: 'bridge', name: 'br1' }) as BridgeDevice;
+    up(fresh);
+    must(linkSetAddress(root, fresh, mac(3)));
+    expect(fresh.flags()).toEqual(['NO-CARRIER', 'BROADCAST', 'MULTICAST', 'UP']);
+    must(linkSetMaster(root, v, docker0));
+    must(linkSetMaster(root, v, undefined));
+    expect(docker0.mac).toBe(BR_MAC);
+  });
+
+  it('does not show PROMISC on its ports, although they are promiscuous (dev_get_flags)', () => {
+    const world = newWorld();
+    const host = newHost(world, 'h');
+    const root = host.rootNs;
+    const br = add(root, { type: 'bridge', name: 'br0' }) as BridgeDevice;
+    const v = add(root, { type: 'veth', name: 'v', peer: 'p' }) as VethDevice;
+    must(linkSetMaster(root, v, br));
+    up(br, v, v.peer);
+    expect(v.promiscuity).toBe(1);
+    expect(v.flags()).toEqual(['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP']);
+    v.promiscByUser = true;
+    expect(v.flags()).toContain('PROMISC');
   });
 
   it('takes the smallest port MTU unless one was set', () => {

@@ -29,6 +29,16 @@ describe('veth', () => {
     expect(world.engine.now).toBe(0);
   });
 
+  it('counts packets and frame bytes (Ethernet header, tags and payload, no FCS) at both ends', () => {
+    const { world, a, b } = pair();
+    send(a, testFrame(mac(1), mac(2), { text: 'x'.repeat(50) }));
+    send(a, testFrame(mac(1), mac(2), { text: 'x'.repeat(50), vid: 7 }));
+    settle(world);
+    expect(a.stats).toMatchObject({ txPackets: 2, txBytes: 64 + 68 });
+    // The tagged frame is dropped at the peer (no VLAN device for 7), after being counted.
+    expect(b.stats).toMatchObject({ rxPackets: 2, rxBytes: 64 + 68, rxDropped: 1 });
+  });
+
   it('scrubs across namespaces: mark and conntrack cleared', () => {
     const { world, ns, a } = pair();
     const log = capture(ns);
