@@ -31,6 +31,12 @@ export interface NetfilterHooks {
   hook(skb: Skb, ctx: NfHookContext): NfVerdict;
   /** br_netfilter is loaded and `bridge-nf-call-iptables` is 1 in this namespace. */
   bridgeCallIptables(): boolean;
+  /**
+   * `nf_ct_attach(nskb, cause)`: a packet the kernel builds in answer to `cause` (an ICMP error
+   * from `icmp_send`) gets the cause's conntrack entry, RELATED, before it reaches OUTPUT, so
+   * NAT translates it back even while that entry is unconfirmed. Absent without conntrack.
+   */
+  attach?(nskb: Skb, cause: Skb): void;
 }
 
 /** A namespace with no netfilter state: every hook accepts, bridged frames skip iptables. */

@@ -10,6 +10,7 @@
 import type { TraceRecord } from '../engine/index.js';
 import { formatIpv4 } from '../packet/index.js';
 import type { Place, RunContext } from './context.js';
+import { ip } from './trace-detail.js';
 
 export type ProbeProto = 'icmp' | 'tcp' | 'udp';
 
@@ -40,7 +41,7 @@ export function runProbe(ctx: RunContext, from: Place, proto: ProbeProto, addres
   const all = trace.records.slice(before);
   const dst = formatIpv4(address);
   const first = all.find(
-    (r) => r.kind === 'route' && r.detail['stage'] === 'output' && r.detail['dst'] === dst && r.location.host === from.ns.host.name && r.location.netns === from.ns.name,
+    (r) => r.kind === 'route' && r.detail['stage'] === 'output' && ip(r, 'dst') === dst && r.location.host === from.ns.host.name && r.location.netns === from.ns.name,
   );
   const packetId = first?.packetId;
   const walk = packetId === undefined ? [] : all.filter((r) => r.packetId === packetId);

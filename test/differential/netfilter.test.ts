@@ -8,13 +8,12 @@
 // The real side runs only as root with working `ip netns`; otherwise the suite is skipped with
 // the reason. Only namespaces with this run's prefix are created, used and deleted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packetsOnly, nfMachine, realRunInput, referenceDumps, simRunInput, type Dump } from './nf-real.js';
+import { packetsOnly, nfMachine, realIptablesUnavailable, realRunInput, referenceDumps, simRunInput, type Dump } from './nf-real.js';
 import { filterScript, natScript } from './nf-scripts.js';
 import { cleanupReal, expand, PREFIX, realPingAvailable, realRun, realUnavailable, runRealScript, runSimScript, type Observation, type Step } from './real-netns.js';
 
 const unavailable = realUnavailable();
-const iptablesMissing = unavailable === undefined && realRun(['ip', 'netns', 'exec', `${PREFIX}-none`, 'true']).code === -2 ? 'no iptables' : undefined;
-const reason = unavailable ?? iptablesMissing;
+const reason = unavailable ?? realIptablesUnavailable();
 const dumps = referenceDumps();
 
 /** The simulator's `iptables-save` of a dump restored into a fresh simulated namespace. */

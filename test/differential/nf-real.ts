@@ -55,6 +55,17 @@ export function referenceDumps(root = REFERENCE): Dump[] {
   return dumps;
 }
 
+/** Why the real iptables (nf_tables backend) cannot be used, or undefined when it can. */
+export function realIptablesUnavailable(): string | undefined {
+  const r = spawnSync('iptables', ['-V'], { encoding: 'utf8', timeout: 20_000 });
+  if (r.status !== 0) return `"iptables -V" failed (${(r.stderr ?? '').trim() || 'iptables not found'})`;
+  for (const tool of ['iptables-save', 'iptables-restore']) {
+    const t = spawnSync(tool, ['-V'], { encoding: 'utf8', timeout: 20_000 });
+    if (t.status !== 0) return `"${tool} -V" failed (${(t.stderr ?? '').trim() || `${tool} not found`})`;
+  }
+  return undefined;
+}
+
 /** Runs a real command line with `input` on stdin, refused unless it stays in this run's namespaces. */
 export function realRunInput(argv: readonly string[], input: string): Outcome {
   checkSafe(argv);

@@ -39,7 +39,7 @@ export function ipForward(st: Ipv4State, skb: Skb, ip: Ipv4Repr, inDev: NetDevic
   }
   if (ip.ttl <= 1) {
     if (tracing) ns.trace(skb, inDev, 'ttl', { ttl: ip.ttl, action: 'expired' });
-    sendIcmpError(st, skb, ip, { type: 'time-exceeded', code: 0 }, { aboutLocal: false, routedBroadcast: false });
+    sendIcmpError(st, skb, ip, { type: 'time-exceeded', code: 0 }, { aboutLocal: false, routedBroadcast: false, ctAttach: true });
     ns.drop(skb, inDev, 'ttl-exceeded', { ttl: ip.ttl, dst: formatIpv4(ip.dst) });
     return;
   }
@@ -47,7 +47,7 @@ export function ipForward(st: Ipv4State, skb: Skb, ip: Ipv4Repr, inDev: NetDevic
   const mtu = decision.route.mtu ?? out.mtu;
   const length = ipv4Length(ip);
   if (ip.df && length > mtu) {
-    sendIcmpError(st, skb, ip, { type: 'dest-unreachable', code: 4, mtu }, { aboutLocal: false, routedBroadcast: false });
+    sendIcmpError(st, skb, ip, { type: 'dest-unreachable', code: 4, mtu }, { aboutLocal: false, routedBroadcast: false, ctAttach: true });
     ns.drop(skb, out, 'mtu-exceeded', { length, mtu, df: true });
     return;
   }

@@ -55,7 +55,7 @@ export function ipRcv(skb: Skb, dev: NetDevice): void {
   switch (decision.kind) {
     case 'reject':
       if (decision.icmpCode !== undefined) {
-        sendIcmpError(st, skb, ip, { type: 'dest-unreachable', code: decision.icmpCode }, { aboutLocal: false, routedBroadcast: false });
+        sendIcmpError(st, skb, ip, { type: 'dest-unreachable', code: decision.icmpCode }, { aboutLocal: false, routedBroadcast: false, ctAttach: true });
       }
       ns.drop(skb, dev, decision.reason, { detail: decision.detail, src: formatIpv4(ip.src), dst: formatIpv4(ip.dst) });
       return;
@@ -140,7 +140,7 @@ function ipLocalDeliver(st: Ipv4State, skb: Skb, received: Ipv4Repr, dev: NetDev
   }
   switch (ip.protocol) {
     case IPPROTO_UDP:
-      sendIcmpError(st, skb, ip, { type: 'dest-unreachable', code: 3 }, { aboutLocal: true, routedBroadcast: broadcast });
+      sendIcmpError(st, skb, ip, { type: 'dest-unreachable', code: 3 }, { aboutLocal: true, routedBroadcast: broadcast, ctAttach: true });
       ns.drop(skb, dev, 'port-unreachable', { protocol: 'udp', dst: formatIpv4(ip.dst) });
       return;
     case IPPROTO_TCP:
@@ -148,7 +148,7 @@ function ipLocalDeliver(st: Ipv4State, skb: Skb, received: Ipv4Repr, dev: NetDev
       ns.drop(skb, dev, 'no-socket', { protocol: ip.protocol, dst: formatIpv4(ip.dst) });
       return;
     default:
-      sendIcmpError(st, skb, ip, { type: 'dest-unreachable', code: 2 }, { aboutLocal: true, routedBroadcast: broadcast });
+      sendIcmpError(st, skb, ip, { type: 'dest-unreachable', code: 2 }, { aboutLocal: true, routedBroadcast: broadcast, ctAttach: true });
       ns.drop(skb, dev, 'no-socket', { protocol: ip.protocol, why: 'protocol unreachable' });
   }
 }

@@ -55,6 +55,11 @@ export interface IpOutputRequest {
   readonly anySrc?: boolean;
   /** Keep this packet id (a tunnel's outer packet carries its inner packet's id). */
   readonly packetId?: number;
+  /**
+   * The packet an ICMP error answers: its conntrack entry is attached to the error before OUTPUT
+   * (`nf_ct_attach` in `icmp_glue_bits`).
+   */
+  readonly cause?: Skb;
 }
 
 export type IpOutputErrno = IprouteErrno | 'EPERM' | 'EMSGSIZE';
@@ -110,6 +115,7 @@ export function ipOutput(ns: NetNamespace, req: IpOutputRequest, onError?: (errn
   }
   const skb = newSkb(packetId, ethFrame(decision.dev.mac, 0, ip));
   skb.mark = mark;
+  if (req.cause !== undefined) ns.netfilter.attach?.(skb, req.cause);
   if (tracing(st)) ns.traceWith(skb, decision.dev, 'route', outputDetail, ip, decision.type, decision.route, decision.rule, routeDevName(decision.route));
   if (st.xfrm !== undefined) {
     const refused = st.xfrm.outputLookup(skb, ip, decision.dev);
@@ -193,7 +199,7 @@ export function ipFinishOutput(st: Ipv4State, skb: Skb, dev: NetDevice, nexthop:
     return;
   }
   if (ip.df) {
-    sendIcmpError(st, skb, ip, { type: 'dest-unreachable', code: 4, mtu }, { aboutLocal: false, routedBroadcast: false });
+    sendIcmpError(st, skb, ip, { type: 'dest-unreachable', code: 4, mtu }, { aboutLocal: false, routedBroadcast: false, ctAttach: true });
     st.ns.drop(skb, dev, 'mtu-exceeded', { length: ipv4Length(ip), mtu, df: true });
     return;
   }
@@ -250,7 +256,7 @@ class PendingOutput implements NeighPendingPacket {
   fail(): void {
     const { st, skb, dev } = this;
     st.ns.drop(skb, dev, 'neigh-failed', { neighbour: formatIpv4(this.nexthop), dev: dev.name });
-    sendIcmpError(st, skb, this.ip, { type: 'dest-unreachable', code: 1 }, { aboutLocal: false, routedBroadcast: false });
+    sendIcmpError(st, skb, this.ip, { type: 'dest-unreachable', code: 1 }, { aboutLocal: false, routedBroadcast: false, ctAttach: true });
   }
 }
 
@@ -259,24 +265,28 @@ function xmit(skb: Skb, dev: NetDevice, mac: Mac): void {
   dev.transmit(skb);
 }
 
-/** `icmp_send`: plans the error (`icmp.ts`), applies the rate limit, and sends it as local output. */
+/**
+ * `icmp_send`: plans the error (`icmp.ts`), applies the rate limit, and sends it as local output.
+ * `ctAttach`: the error carries `skb`'s conntrack entry (`nf_ct_attach`), as every error the IPv4
+ * path sends itself does; REJECT arranges its own attachment.
+ */
 export function sendIcmpError(
   st: Ipv4State,
   skb: Skb,
   ip: Ipv4Repr,
   kind: IcmpErrorKind,
-  opts: { readonly aboutLocal: boolean; readonly routedBroadcast: boolean },
+  opts: { readonly aboutLocal: boolean; readonly routedBroadcast: boolean; readonly ctAttach?: boolean },
 ): void {
   const decision = planIcmpError(ip, skb.pktType, kind, opts);
   if (!decision.send) {
     if (tracing(st)) st.ns.trace(skb, undefined, 'icmp', { action: 'suppressed', type: kind.type, code: kind.code, why: decision.why });
     return;
   }
-  sendIcmpPlan(st, decision.plan, skb, true);
+  sendIcmpPlan(st, decision.plan, skb, true, opts.ctAttach === true);
 }
 
-/** Sends a planned ICMP message (error or echo reply) caused by `cause`. */
-export function sendIcmpPlan(st: Ipv4State, plan: IcmpPlan, cause: Skb, isError: boolean): void {
+/** Sends a planned ICMP message (error or echo reply) caused by `cause`, attached to its conntrack entry if `ctAttach`. */
+export function sendIcmpPlan(st: Ipv4State, plan: IcmpPlan, cause: Skb, isError: boolean, ctAttach = false): void {
   const ns = st.ns;
   if (isError) {
     const route = routeOutput(st, { dst: plan.dst, src: plan.src === 0 ? undefined : plan.src, mark: 0 });
@@ -293,6 +303,7 @@ export function sendIcmpPlan(st: Ipv4State, plan: IcmpPlan, cause: Skb, isError:
     payload: plan.icmp,
     tos: (plan.dscp << 2) | plan.ecn,
     df: false,
+    ...(ctAttach ? { cause } : {}),
   });
   if (tracing(st)) {
     ns.trace(cause, undefined, 'icmp', {

@@ -23,7 +23,7 @@ export function installIpv4(ns: NetNamespace): Ipv4State {
   st.neigh.solicit = s => arpSolicit(st, s);
   // ip_expire: "fragment reassembly time exceeded" (11/1) when the first fragment had come.
   st.reassembly.onExpire = ({ skb, ip }) =>
-    sendIcmpError(st, skb, ip, { type: 'time-exceeded', code: 1 }, { aboutLocal: true, routedBroadcast: false });
+    sendIcmpError(st, skb, ip, { type: 'time-exceeded', code: 1 }, { aboutLocal: true, routedBroadcast: false, ctAttach: true });
   ns.protocols.set(ETHERTYPE_IPV4, ipRcv);
   ns.protocols.set(ETHERTYPE_ARP, arpRcv);
   for (const dev of ns.devices.values()) if (dev.adminUp) st.onDeviceUp(dev);

@@ -247,6 +247,21 @@ describe('filter verdicts', () => {
     expect(records(l.world, 'rewrite', 'root').find(r => String(r['nat']).includes('ICMP'))).toMatchObject({ hook: 'POSTROUTING', nat: 'un-DNAT (ICMP error and quoted header)' });
   });
 
+  it('un-DNATs the TTL-exceeded error the host sends about the first packet of a published-port flow', () => {
+    const l = lab();
+    dockerRules(l.root);
+    udpServer(l.web, 80);
+    const icmp = icmpArriving(l.client.device('eth0')!);
+    const client = udpClient(l.client, 40000);
+    client.sock.ttl = 1;
+    client.send('10.0.0.11:8080', 'x');
+    settle(l.world);
+    // The flow's entry is still unconfirmed when ip_forward answers: only nf_ct_attach lets NAT
+    // find it. The error quotes the address the client used and comes from it.
+    expect(icmp).toEqual([{ from: '10.0.0.11', type: 'time-exceeded', code: 0, quoted: 'udp 10.0.0.100:40000 > 10.0.0.11:8080' }]);
+    expect(records(l.world, 'rewrite', 'root').find(r => String(r['nat']).includes('ICMP'))).toMatchObject({ hook: 'POSTROUTING', nat: 'un-DNAT (ICMP error and quoted header)' });
+  });
+
   it('REJECTs a TCP SYN with a RST when asked to', () => {
     const l = lab();
     ipt(l.root, '-A INPUT -p tcp -m tcp --dport 22 -j REJECT --reject-with tcp-reset');
