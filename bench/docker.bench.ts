@@ -18,9 +18,11 @@ import { World, installKernel, ipOutput, ipv4Of, linkSetUp, runToCompletion, spa
 import { textPayload } from '../src/packet/index.js';
 import { machinePrograms } from '../src/scenario/services.js';
 
-const NETWORKS = 100;
-const CONTAINERS = 1000;
-const PACKETS = 100_000;
+// The sizes; CNMSIM_DOCKER_SCALE=0.1 runs a tenth of them (for a quick look).
+const SCALE = Number(process.env['CNMSIM_DOCKER_SCALE'] ?? '1');
+const NETWORKS = Math.max(2, Math.round(100 * SCALE));
+const CONTAINERS = Math.max(4, Math.round(1000 * SCALE));
+const PACKETS = Math.max(1000, Math.round(100_000 * SCALE));
 
 function seconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
@@ -71,10 +73,12 @@ export function benchDockerScale(): Record<string, number> {
   }
   const walkSeconds = seconds(t);
   return {
-    'create 100 networks (s)': Number(networksSeconds.toFixed(3)),
-    'create 1,000 containers with published ports (s)': Number(containersSeconds.toFixed(3)),
+    networks: NETWORKS,
+    containers: CONTAINERS,
+    'create the networks (s)': Number(networksSeconds.toFixed(3)),
+    'create the containers, each publishing a port (s)': Number(containersSeconds.toFixed(3)),
     'heap in use after creation (MiB)': Math.round(heapMiB),
-    'walk 100,000 container-to-container packets (s)': Number(walkSeconds.toFixed(3)),
+    'walk the container-to-container packets (s)': Number(walkSeconds.toFixed(3)),
     'packets/s': Math.round(PACKETS / walkSeconds),
   };
 }

@@ -88,6 +88,13 @@ class Walker {
   ctMark: number | undefined;
   trace: boolean;
   private readonly nthState = new Map<string, number>();
+  /** Whether every evaluated rule is recorded (see NfContext.recordSteps). */
+  private readonly recordAll: boolean;
+  /** The rule and match `env.nextNth` speaks for; set before each match runs. */
+  private curChain: ChainState | undefined;
+  private curEntry: RuleEntry | undefined;
+  private curMatch = 0;
+  private readonly env: MatchEnv;
 
   constructor(
     private readonly t: TableState,
@@ -97,32 +104,49 @@ class Walker {
     this.mark = pkt.mark >>> 0;
     this.ctMark = hasEntry(pkt.ct) ? (pkt.ct.mark ?? 0) >>> 0 : undefined;
     this.trace = pkt.trace === true;
+    this.recordAll = ctx.recordSteps !== false;
+    // One environment per walk, reading the walker's current state (no object per match).
+    const w = this;
+    this.env = {
+      ctx,
+      hook: ctx.hook,
+      get mark() {
+        return w.mark;
+      },
+      get ctMark() {
+        return w.ctMark;
+      },
+      nextNth: (initial, max) => w.nextNth(initial, max),
+    };
   }
 
   private ref(chain: ChainState, ruleNum: number): NfRuleRef {
     return { table: this.t.name, chain: chain.name, ruleNum };
   }
 
-  private env(chain: ChainState, entry: RuleEntry, matchIndex: number): MatchEnv {
-    return {
-      ctx: this.ctx,
-      hook: this.ctx.hook,
-      mark: this.mark,
-      ctMark: this.ctMark,
-      nextNth: (initial, max) => {
-        const key = `${entry.id}/${matchIndex}`;
-        const current = this.nthState.get(key) ?? entry.nth.get(matchIndex) ?? initial;
-        const next = current === max ? 0 : current + 1;
-        this.nthState.set(key, next);
-        this.nth.push({ table: this.t.name, chain: chain.name, entryId: entry.id, matchIndex, count: next });
-        return next;
-      },
-    };
+  private nextNth(initial: number, max: number): number {
+    const chain = this.curChain!;
+    const entry = this.curEntry!;
+    const matchIndex = this.curMatch;
+    const key = `${entry.id}/${matchIndex}`;
+    const current = this.nthState.get(key) ?? entry.nth.get(matchIndex) ?? initial;
+    const next = current === max ? 0 : current + 1;
+    this.nthState.set(key, next);
+    this.nth.push({ table: this.t.name, chain: chain.name, entryId: entry.id, matchIndex, count: next });
+    return next;
   }
 
   private matches(chain: ChainState, entry: RuleEntry): boolean {
     if (!ipPartMatches(entry.rule, this.pkt)) return false;
-    return entry.rule.matches.every((m, i) => matchDefOf(m).match(m, this.pkt, this.env(chain, entry, i)));
+    const matches = entry.rule.matches;
+    this.curChain = chain;
+    this.curEntry = entry;
+    for (let i = 0; i < matches.length; i++) {
+      this.curMatch = i;
+      const m = matches[i]!;
+      if (!matchDefOf(m).match(m, this.pkt, this.env)) return false;
+    }
+    return true;
   }
 
   /** Runs a non-standard target: a verdict, or undefined for XT_CONTINUE. */
@@ -198,14 +222,17 @@ class Walker {
         continue;
       }
       const e = chain.rules[i]!;
-      const at = this.ref(chain, i + 1);
-      const base = { kind: 'rule' as const, ...at, ruleText: ruleText(chain.name, e.rule) };
-      const unconditionalStandard = isUnconditional(e.rule) && e.rule.action.kind === 'verdict';
       if (!this.matches(chain, e)) {
-        this.steps.push({ ...base, matched: false, outcome: 'no-match', traced: this.trace, unconditionalStandard });
+        if (this.recordAll || this.trace) {
+          const unconditional = isUnconditional(e.rule) && e.rule.action.kind === 'verdict';
+          this.steps.push({ kind: 'rule', ...this.ref(chain, i + 1), ruleText: ruleText(chain.name, e.rule), matched: false, outcome: 'no-match', traced: this.trace, unconditionalStandard: unconditional });
+        }
         i++;
         continue;
       }
+      const at = this.ref(chain, i + 1);
+      const base = { kind: 'rule' as const, ...at, ruleText: ruleText(chain.name, e.rule) };
+      const unconditionalStandard = isUnconditional(e.rule) && e.rule.action.kind === 'verdict';
       this.counters.push({ table: this.t.name, chain: chain.name, entryId: e.id, packets: 1, bytes: this.pkt.ip.length });
       const traced = this.trace;
       const a = e.rule.action;

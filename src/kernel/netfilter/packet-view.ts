@@ -131,4 +131,10 @@ export interface NfContext {
   ipset(name: string): ((ip: Ipv4) => boolean) | undefined;
   /** A uniform draw in [0, 1) from the namespace's named RNG stream (`-m statistic --mode random`). */
   random(): number;
+  /**
+   * Record a step for every rule evaluated (default true). When false (nobody is tracing), only
+   * matched rules and policies are recorded: enough to name what decided a verdict, without the
+   * cost of a record per rule that did not match.
+   */
+  readonly recordSteps?: boolean;
 }

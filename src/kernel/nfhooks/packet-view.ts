@@ -170,5 +170,6 @@ export function nfContextOf(ns: NetNamespace, hook: NfHookName): NfContext {
       return provider !== undefined && typeof provider.test === 'function' ? provider.test(name) : undefined;
     },
     random: () => ns.host.world.rng.stream(`iptables-statistic/${ns.host.name}/${ns.name}`).next(),
+    recordSteps: ns.host.world.trace.enabled,
   };
 }
