@@ -312,7 +312,7 @@ export function applyCounters(ruleset: Ruleset, traversal: Pick<NfTraversal, 'co
     const c = ruleset.table(u.table)?.chains.get(u.chain);
     if (c === undefined) continue;
     if (u.entryId === undefined) {
-      if (ruleset.options.countPolicy === true) {
+      if (ruleset.options.countPolicy === true || c.policyCounted === true) {
         c.packets += u.packets;
         c.bytes += u.bytes;
       }

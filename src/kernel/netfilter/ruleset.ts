@@ -6,10 +6,9 @@
  * run (kernel-check.ts), and only then does the copy replace the table, the way an nf_tables
  * batch commits all or nothing. iptables-restore uses the same copies, one per `*table` section.
  *
- * Options: `countPolicy` makes traffic that ends on a built-in policy add to that chain's
- * counters. It is off by default because iptables-nft 1.8.9 on the reference host reports
- * `[0:0]` for every chain in `iptables-save -c` whatever the traffic; the values stay settable
- * (`iptables-restore -c`, `-P ... -c`).
+ * Options: `countPolicy` makes traffic that ends on any built-in policy add to that chain's
+ * counters. By default, as iptables-nft 1.8.9 does, a policy counts only once it was set
+ * explicitly (`-P`, or a chain line of iptables-restore); see `ChainState.policyCounted`.
  * Leaves out: IPv6 (ip6tables), arptables, ebtables.
  * Invariant: tables in `tables` always hold every built-in chain; ids only grow.
  */

@@ -222,7 +222,10 @@ export function setPolicy(
   if (policy !== 'ACCEPT' && policy !== 'DROP' && policy !== '-') return errno('badPolicy', true);
   const c = t.chains.get(name);
   if (c === undefined || !c.builtin) return errno('badBuiltinChain');
-  if (policy !== '-') c.policy = policy;
+  if (policy !== '-') {
+    c.policy = policy;
+    c.policyCounted = true;
+  }
   if (counters) {
     c.packets = counters.packets;
     c.bytes = counters.bytes;

@@ -61,6 +61,12 @@ export interface ChainState {
   readonly name: string;
   readonly builtin: boolean;
   policy: Policy;
+  /**
+   * iptables-nft attaches a counter to a base chain's policy only once the policy is set
+   * explicitly (`iptables -P`, or a `:CHAIN POLICY [p:b]` line of iptables-restore); before that
+   * traffic ending on the policy is not counted (seen on the reference kernel, test/differential).
+   */
+  policyCounted?: boolean;
   /** Policy counters (built-in chains). */
   packets: number;
   bytes: number;
