@@ -24,7 +24,7 @@ import { formatRuleSpec } from './format-rule.js';
 import { matchDefOf } from './matches/registry.js';
 import { hasEntry } from './matches/conntrack.js';
 import { ifaceMatches } from './matches/physdev.js';
-import type { NfContext, NfPacket } from './packet-view.js';
+import type { NfContext, NfHookName, NfPacket } from './packet-view.js';
 import { isUnconditional, type IfaceSpec, type Rule } from './rule.js';
 import type { Ruleset } from './ruleset.js';
 import type { ChainState, RuleEntry, TableState } from './table.js';
@@ -79,6 +79,26 @@ interface Frame {
   readonly index: number;
 }
 
+/** The match environment of one walk: a view of the walker's current mark and ct mark. */
+class WalkEnv implements MatchEnv {
+  readonly hook: NfHookName;
+  constructor(
+    private readonly walker: Walker,
+    readonly ctx: NfContext,
+  ) {
+    this.hook = ctx.hook;
+  }
+  get mark(): number {
+    return this.walker.mark;
+  }
+  get ctMark(): number | undefined {
+    return this.walker.ctMark;
+  }
+  nextNth(initial: number, max: number): number {
+    return this.walker.nextNth(initial, max);
+  }
+}
+
 class Walker {
   readonly steps: NfStep[] = [];
   readonly effects: NfEffect[] = [];
@@ -106,25 +126,14 @@ class Walker {
     this.trace = pkt.trace === true;
     this.recordAll = ctx.recordSteps !== false;
     // One environment per walk, reading the walker's current state (no object per match).
-    const w = this;
-    this.env = {
-      ctx,
-      hook: ctx.hook,
-      get mark() {
-        return w.mark;
-      },
-      get ctMark() {
-        return w.ctMark;
-      },
-      nextNth: (initial, max) => w.nextNth(initial, max),
-    };
+    this.env = new WalkEnv(this, ctx);
   }
 
   private ref(chain: ChainState, ruleNum: number): NfRuleRef {
     return { table: this.t.name, chain: chain.name, ruleNum };
   }
 
-  private nextNth(initial: number, max: number): number {
+  nextNth(initial: number, max: number): number {
     const chain = this.curChain!;
     const entry = this.curEntry!;
     const matchIndex = this.curMatch;
