@@ -59,8 +59,10 @@ function bed(trace: boolean): Bed {
     delivered.count++;
     return 'delivered';
   });
+  ipv4Of(a).l4.set(17, () => 'delivered');
   // Teach the bridge both MACs so the timed loop forwards instead of flooding.
   send(a, 1);
+  ipOutput(b, { dst: mustParseIpv4('10.0.0.1'), protocol: 17, payload: { kind: 'udp', srcPort: 9, dstPort: 40000, payload: data } });
   world.engine.runUntilIdle();
   return { world, a, delivered };
 }

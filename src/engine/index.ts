@@ -34,6 +34,8 @@ export { randomId64, shortId, randomMac, vethName, Sequence } from './ids.js';
 export { canonicalJson } from './canonical-json.js';
 export {
   TraceRecorder,
+  traceSite,
+  numericTraceArgs,
   firstDifference,
   isTraceKind,
   isDropReason,
@@ -46,6 +48,7 @@ export {
   type TraceRecord,
   type TraceDetail,
   type TraceDetailBuilder,
+  type TraceSite,
   type TraceRecorderOptions,
   type DropReason,
 } from './trace.js';

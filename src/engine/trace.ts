@@ -22,9 +22,10 @@
  * - The recorder keeps the objects it is given: callers pass fresh detail objects and never
  *   mutate them afterwards (packets are immutable values, design.md section 4).
  * - Recording is cheap enough to leave on (npm-ecosystem.md 2d: record numbers, format later):
- *   the packet path records with `recordWith`, giving a detail builder and the values it needs;
- *   the detail is built, once, when the records are first read. A record reads the same whenever
- *   it is read, because builders are pure and their arguments immutable.
+ *   the packet path records at an interned site (location, kind, detail builder) with the values
+ *   the builder needs (`recordAt`); the detail is built, once, when the records are first read.
+ *   A record reads the same whenever it is read, because builders are pure and their arguments
+ *   immutable.
  * - `digest` is SHA-256 over the canonical JSON of each record, one per line, in seq order.
  */
 
@@ -128,13 +129,51 @@ export type TraceDetail = Readonly<Record<string, TraceValue>>;
  * Builds a record's detail from the values captured when the record was made (`recordWith`).
  * It runs later, when the records are first read, so it must be a pure function of its
  * arguments and the arguments must never change: primitives (numbers, interned strings such as
- * a device's name at that moment) and immutable values (frames, headers, routes). It takes at
- * most six arguments.
+ * a device's name at that moment) and immutable values (frames, headers, routes). Its
+ * parameters are plain ones, at most eight (no defaults, no rest): `length` says how many
+ * values a record keeps.
  */
 export type TraceDetailBuilder = (...args: never[]) => TraceDetail;
 
 /** What `materialise` calls a builder as. */
 type AnyBuilder = (...args: unknown[]) => TraceDetail;
+
+/**
+ * Where a record is made and what it is, with the builder of its detail: the part that
+ * repeats from one record to the next, kept once (callers on the packet path intern their
+ * sites, see `NetNamespace.traceWith`).
+ */
+export interface TraceSite {
+  readonly location: TraceLocation;
+  readonly kind: TraceKind;
+  readonly build: TraceDetailBuilder;
+  /** How many values a record of this site keeps: `build.length`. */
+  readonly arity: number;
+  /** Bit i set: argument i is always a number (`numericTraceArgs`), kept in a typed array. */
+  readonly numeric: number;
+}
+
+/** A new site; callers that make many records at one place keep it. */
+export function traceSite(location: TraceLocation, kind: TraceKind, build: TraceDetailBuilder): TraceSite {
+  if (build.length > MAX_ARITY) throw new RangeError(`a trace detail builder takes at most ${MAX_ARITY} arguments`);
+  return { location, kind, build, arity: build.length, numeric: NUMERIC_ARGS.get(build) ?? 0 };
+}
+
+const MAX_ARITY = 8;
+
+/** Builders whose arguments include numbers (see `numericTraceArgs`). */
+const NUMERIC_ARGS = new WeakMap<TraceDetailBuilder, number>();
+
+/**
+ * Declares which arguments of `build` are always numbers (bit i for argument i; the types must
+ * say `number`, never `number | undefined`). Records keep those in a typed array: a MAC or an
+ * address is stored without boxing, and a record needs no object of the packet path (a frame,
+ * a header) kept alive for it. Returns `build`.
+ */
+export function numericTraceArgs<F extends TraceDetailBuilder>(build: F, mask: number): F {
+  NUMERIC_ARGS.set(build, mask);
+  return build;
+}
 
 const NO_DETAIL: TraceDetail = Object.freeze({});
 
@@ -146,16 +185,27 @@ const dropDetail = (reason: DropReason, detail: TraceDetail): TraceDetail => ({ 
 
 /**
  * Slots per storage chunk (a chunk this large is allocated outside the young generation, so the
- * garbage collector never copies it) and the most one record takes: packetId, location, kind,
- * builder, argument count, six arguments.
+ * garbage collector never copies it), numeric values per chunk, and the runs a chunk can note:
+ * a run is a stretch of records with the same packet id (or the same time), kept once at its
+ * start. Typed arrays cost memory only where written.
  */
-const CHUNK_SLOTS = 48 * 1024;
-const MAX_RECORD_SLOTS = 11;
+const CHUNK_SLOTS = 32 * 1024;
+const CHUNK_NUMS = 32 * 1024;
+const CHUNK_RUNS = 8 * 1024;
+const CHUNK_TIMES = 8 * 1024;
 
-/** One storage chunk: records one after the other, their times beside them. */
+/** One storage chunk: each record's site and values one after the other, and the runs. */
 interface Chunk {
   readonly slots: unknown[];
+  /** The numeric values, in record order. */
+  readonly nums: Float64Array;
+  numEnd: number;
+  /** (first record index in the chunk, packet id) per run of records of one packet. */
+  readonly runs: Float64Array;
+  runCount: number;
+  /** (first record index in the chunk, time) per change of time: far rarer than packet runs. */
   readonly times: Float64Array;
+  timeCount: number;
   /** Records in the chunk. */
   records: number;
   /** Next free slot. */
@@ -163,12 +213,12 @@ interface Chunk {
 }
 
 /**
- * Records are stored compactly until read, in chunks allocated once each: for each record its
- * time (in a typed array), packet id, location (callers pass interned location objects), kind,
- * detail builder and the builder's arguments up to the last one given. Nothing is allocated per
- * record beyond what the caller already had, and no string is formatted on the packet path. The
- * first read (`records`, `forPacket`, `digest`) materialises the pending records into
- * `TraceRecord` objects, in seq order, and releases the chunks.
+ * Records are stored compactly until read, in chunks allocated once each: per record its site
+ * (location, kind, detail builder) and the builder's values, the numeric ones in a typed array;
+ * packet id and time once per run of records that share them. Nothing is allocated per record on the packet path (its sites are
+ * interned) and no string is formatted there. The first read (`records`, `forPacket`, `digest`)
+ * materialises the pending records into `TraceRecord` objects, in seq order, and releases the
+ * chunks.
  */
 export class TraceRecorder {
   /** When false, `record` does nothing. */
@@ -182,6 +232,9 @@ export class TraceRecorder {
   /** Pending records; the first is the record `stored.length`. */
   private chunks: Chunk[] = [];
   private chunk: Chunk | undefined = undefined;
+  /** Packet id and time of the current run (NaN: none yet in this chunk). */
+  private runPacketId = Number.NaN;
+  private runTime = Number.NaN;
 
   constructor(options: TraceRecorderOptions = {}) {
     this.enabled = options.enabled ?? true;
@@ -193,44 +246,26 @@ export class TraceRecorder {
     if (!this.enabled) {
       return;
     }
-    this.recordWith(now, packetId, location, kind, asGiven, detail);
+    this.recordAt(now, packetId, traceSite(location, kind, asGiven), detail);
   }
 
   /**
    * Adds a record whose detail `build(a, b, ...)` makes when the trace is read (see
-   * `TraceDetailBuilder` for what the arguments may be). The packet path uses this so that
-   * recording costs no formatting and no allocation.
+   * `TraceDetailBuilder` for what the arguments may be).
    */
-  recordWith<A>(now: Instant, packetId: number, location: TraceLocation, kind: TraceKind, build: (a: A) => TraceDetail, a: A): void;
-  recordWith<A, B>(now: Instant, packetId: number, location: TraceLocation, kind: TraceKind, build: (a: A, b: B) => TraceDetail, a: A, b: B): void;
-  recordWith<A, B, C>(now: Instant, packetId: number, location: TraceLocation, kind: TraceKind, build: (a: A, b: B, c: C) => TraceDetail, a: A, b: B, c: C): void;
-  recordWith<A, B, C, D>(now: Instant, packetId: number, location: TraceLocation, kind: TraceKind, build: (a: A, b: B, c: C, d: D) => TraceDetail, a: A, b: B, c: C, d: D): void;
-  recordWith<A, B, C, D, E>(
-    now: Instant,
-    packetId: number,
-    location: TraceLocation,
-    kind: TraceKind,
-    build: (a: A, b: B, c: C, d: D, e: E) => TraceDetail,
-    a: A,
-    b: B,
-    c: C,
-    d: D,
-    e: E,
-  ): void;
-  recordWith<A, B, C, D, E, F>(
-    now: Instant,
-    packetId: number,
-    location: TraceLocation,
-    kind: TraceKind,
-    build: (a: A, b: B, c: C, d: D, e: E, f: F) => TraceDetail,
-    a: A,
-    b: B,
-    c: C,
-    d: D,
-    e: E,
-    f: F,
-  ): void;
-  recordWith(now: Instant, packetId: number, location: TraceLocation, kind: TraceKind, build: TraceDetailBuilder, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown): void {
+  recordWith<A extends unknown[]>(now: Instant, packetId: number, location: TraceLocation, kind: TraceKind, build: (...args: A) => TraceDetail, ...args: A): void;
+  recordWith(now: Instant, packetId: number, location: TraceLocation, kind: TraceKind, build: TraceDetailBuilder, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown, g?: unknown, h?: unknown): void {
+    if (!this.enabled) {
+      return;
+    }
+    this.recordAt(now, packetId, traceSite(location, kind, build), a, b, c, d, e, f, g, h);
+  }
+
+  /**
+   * `recordWith` at an interned site: the packet path's form, which allocates nothing. The
+   * values are the builder's arguments, in order.
+   */
+  recordAt(now: Instant, packetId: number, site: TraceSite, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown, g?: unknown, h?: unknown): void {
     if (!this.enabled) {
       return;
     }
@@ -240,31 +275,57 @@ export class TraceRecorder {
       return;
     }
     this.count++;
-    // Trailing undefined arguments are not kept: the builder gets undefined for them anyway.
-    const n = f !== undefined ? 6 : e !== undefined ? 5 : d !== undefined ? 4 : c !== undefined ? 3 : b !== undefined ? 2 : a !== undefined ? 1 : 0;
+    const n = site.arity;
     let chunk = this.chunk;
-    if (chunk === undefined || chunk.end + MAX_RECORD_SLOTS > CHUNK_SLOTS) chunk = this.newChunk();
-    chunk.times[chunk.records++] = now;
+    if (chunk === undefined || chunk.end + 1 + n > CHUNK_SLOTS || chunk.numEnd + n > CHUNK_NUMS || chunk.runCount === CHUNK_RUNS || chunk.timeCount === CHUNK_TIMES) {
+      chunk = this.newChunk();
+    }
+    if (packetId !== this.runPacketId) {
+      const r = chunk.runCount++ * 2;
+      chunk.runs[r] = chunk.records;
+      chunk.runs[r + 1] = packetId;
+      this.runPacketId = packetId;
+    }
+    if (now !== this.runTime) {
+      const t = chunk.timeCount++ * 2;
+      chunk.times[t] = chunk.records;
+      chunk.times[t + 1] = now;
+      this.runTime = now;
+    }
+    chunk.records++;
     const s = chunk.slots;
     let o = chunk.end;
-    s[o++] = packetId;
-    s[o++] = location;
-    s[o++] = kind;
-    s[o++] = build;
-    s[o++] = n;
-    if (n > 0) s[o++] = a;
-    if (n > 1) s[o++] = b;
-    if (n > 2) s[o++] = c;
-    if (n > 3) s[o++] = d;
-    if (n > 4) s[o++] = e;
-    if (n > 5) s[o++] = f;
+    s[o++] = site;
+    const m = site.numeric;
+    if (m === 0) {
+      if (n > 0) s[o++] = a;
+      if (n > 1) s[o++] = b;
+      if (n > 2) s[o++] = c;
+      if (n > 3) s[o++] = d;
+      if (n > 4) s[o++] = e;
+      if (n > 5) s[o++] = f;
+      if (n > 6) s[o++] = g;
+      if (n > 7) s[o++] = h;
+    } else {
+      const v = chunk.nums;
+      let x = chunk.numEnd;
+      if (n > 0) if (m & 1) v[x++] = a as number; else s[o++] = a;
+      if (n > 1) if (m & 2) v[x++] = b as number; else s[o++] = b;
+      if (n > 2) if (m & 4) v[x++] = c as number; else s[o++] = c;
+      if (n > 3) if (m & 8) v[x++] = d as number; else s[o++] = d;
+      if (n > 4) if (m & 16) v[x++] = e as number; else s[o++] = e;
+      if (n > 5) if (m & 32) v[x++] = f as number; else s[o++] = f;
+      if (n > 6) if (m & 64) v[x++] = g as number; else s[o++] = g;
+      if (n > 7) if (m & 128) v[x++] = h as number; else s[o++] = h;
+      chunk.numEnd = x;
+    }
     chunk.end = o;
   }
 
   /** Records a drop: kind `drop` with `reason` first in the detail. */
   recordDrop(now: Instant, packetId: number, location: TraceLocation, reason: DropReason, detail: TraceDetail = NO_DETAIL): void {
     if (this.enabled) {
-      this.recordWith(now, packetId, location, 'drop', dropDetail, reason, detail);
+      this.recordAt(now, packetId, traceSite(location, 'drop', dropDetail), reason, detail);
     }
   }
 
@@ -314,45 +375,62 @@ export class TraceRecorder {
 
   private newChunk(): Chunk {
     const chunk: Chunk = {
-      slots: new Array<unknown>(CHUNK_SLOTS).fill(undefined),
-      times: new Float64Array(Math.ceil(CHUNK_SLOTS / 5)),
+      slots: new Array<unknown>(CHUNK_SLOTS),
+      nums: new Float64Array(CHUNK_NUMS),
+      numEnd: 0,
+      runs: new Float64Array(CHUNK_RUNS * 2),
+      runCount: 0,
+      times: new Float64Array(CHUNK_TIMES * 2),
+      timeCount: 0,
       records: 0,
       end: 0,
     };
     this.chunks.push(chunk);
     this.chunk = chunk;
+    this.runPacketId = Number.NaN;
+    this.runTime = Number.NaN;
     return chunk;
   }
 
   private releaseChunks(): void {
     this.chunks = [];
     this.chunk = undefined;
+    this.runPacketId = Number.NaN;
+    this.runTime = Number.NaN;
   }
 
   /** Builds the `TraceRecord` of every pending record, in seq order, and frees the chunks. */
   private materialise(): void {
     const stored = this.stored;
     let seq = stored.length;
+    const args: unknown[] = [];
     for (const chunk of this.chunks) {
       const s = chunk.slots;
+      const v = chunk.nums;
+      const runs = chunk.runs;
+      const times = chunk.times;
+      let run = 0;
+      let change = 0;
+      let packetId = 0;
+      let time = 0;
       let o = 0;
+      let x = 0;
       for (let i = 0; i < chunk.records; i++) {
-        const packetId = s[o] as number;
-        const location = s[o + 1] as TraceLocation;
-        const kind = s[o + 2] as TraceKind;
-        const build = s[o + 3] as AnyBuilder;
-        const n = s[o + 4] as number;
-        o += 5;
-        const detail = build(
-          n > 0 ? s[o] : undefined,
-          n > 1 ? s[o + 1] : undefined,
-          n > 2 ? s[o + 2] : undefined,
-          n > 3 ? s[o + 3] : undefined,
-          n > 4 ? s[o + 4] : undefined,
-          n > 5 ? s[o + 5] : undefined,
-        );
-        o += n;
-        stored.push({ seq, time: chunk.times[i]!, packetId, location, kind, detail });
+        if (run < chunk.runCount && runs[run * 2] === i) {
+          packetId = runs[run * 2 + 1]!;
+          run++;
+        }
+        if (change < chunk.timeCount && times[change * 2] === i) {
+          time = times[change * 2 + 1]!;
+          change++;
+        }
+        const site = s[o++] as TraceSite;
+        const n = site.arity;
+        const m = site.numeric;
+        args.length = 0;
+        for (let k = 0; k < n; k++) args.push((m & (1 << k)) !== 0 ? v[x++] : s[o++]);
+        const detail = (site.build as AnyBuilder)(...args);
+        stored.push({ seq, time, packetId, location: site.location, kind: site.kind, detail });
         seq++;
       }
     }

@@ -10,9 +10,9 @@
  * Leaves out: qdiscs (every device is `noqueue` or `pfifo_fast` in name only), offloads, XDP,
  * IPv6 addresses.
  */
-import type { TraceDetail, TraceLocation, TraceValue } from '../engine/index.js';
-import { formatMac, type EthernetRepr, type Mac } from '../packet/index.js';
-import type { NetNamespace } from './netns.js';
+import { numericTraceArgs, type TraceDetail } from '../engine/index.js';
+import { formatMac, type Mac, type VlanTag } from '../packet/index.js';
+import type { NetNamespace, TraceSites } from './netns.js';
 import { frameLength, type Skb } from './skb.js';
 
 export type DeviceKind = 'loopback' | 'veth' | 'bridge' | 'vlan' | 'macvlan' | 'ipvlan' | 'dummy' | 'vxlan' | 'physical';
@@ -63,8 +63,8 @@ export abstract class NetDevice {
   /** `ip link` alias / `ifalias`. */
   alias = '';
   readonly taps = new Set<CaptureTap>();
-  /** The interned location of trace records made on this device (`NetNamespace.traceLocation`). */
-  traceLocationCache: { readonly ns: NetNamespace; readonly location: TraceLocation } | undefined = undefined;
+  /** The interned location and sites of trace records made on this device (`NetNamespace.traceSites`). */
+  traceSites: TraceSites | undefined = undefined;
   /** Per-device counters, as `ip -s link` prints them. */
   readonly stats = { rxPackets: 0, rxBytes: 0, txPackets: 0, txBytes: 0, rxDropped: 0, txDropped: 0 };
 
@@ -97,7 +97,11 @@ export abstract class NetDevice {
     this.stats.txPackets++;
     this.stats.txBytes += frameLength(skb.frame);
     if (this.taps.size > 0) for (const tap of this.taps) tap(this, skb, 'tx');
-    if (this.netns.host.world.trace.enabled) this.netns.traceWith(skb, this, 'transmit', txFrameDetail, skb.frame);
+    if (this.netns.host.world.trace.enabled) {
+      const f = skb.frame;
+      if (f.vlans.length === 0) this.netns.traceWith(skb, this, 'transmit', txFrameDetail, f.src, f.dst, f.etherType);
+      else this.netns.traceWith(skb, this, 'transmit', txTaggedFrameDetail, f.src, f.dst, f.etherType, f.vlans);
+    }
     this.xmit(skb);
   }
 
@@ -118,7 +122,11 @@ export abstract class NetDevice {
     this.stats.rxBytes += frameLength(skb.frame);
     skb.inDev = this.name;
     if (this.taps.size > 0) for (const tap of this.taps) tap(this, skb, 'rx');
-    if (this.netns.host.world.trace.enabled) this.netns.traceWith(skb, this, 'receive', rxFrameDetail, skb.frame, skb.pktType);
+    if (this.netns.host.world.trace.enabled) {
+      const f = skb.frame;
+      if (f.vlans.length === 0) this.netns.traceWith(skb, this, 'receive', rxFrameDetail, f.src, f.dst, f.etherType, skb.pktType);
+      else this.netns.traceWith(skb, this, 'receive', rxTaggedFrameDetail, f.src, f.dst, f.etherType, skb.pktType, f.vlans);
+    }
     const tags = skb.frame.vlans;
     if (tags.length > 0 && this.vlanInfo !== undefined && this.vlanInfo.receive(skb) === 'consumed') return;
     if (this.rxHandler !== undefined && this.rxHandler(skb) === 'consumed') return;
@@ -155,16 +163,23 @@ export abstract class NetDevice {
   }
 }
 
-/** The trace detail of a transmit record (built when the trace is read). */
-function txFrameDetail(f: EthernetRepr): TraceDetail {
-  const detail: Record<string, TraceValue> = { src: formatMac(f.src), dst: formatMac(f.dst), etherType: f.etherType };
-  if (f.vlans.length > 0) detail['vlans'] = f.vlans.map(t => t.vid);
-  return detail;
-}
+/**
+ * The trace detail of a transmit record (built when the trace is read), from the frame's
+ * addresses and type; a tagged frame's record also keeps its tags.
+ */
+const txFrameDetail = numericTraceArgs(function txFrameDetail(src: Mac, dst: Mac, etherType: number): TraceDetail {
+  return { src: formatMac(src), dst: formatMac(dst), etherType };
+}, 0b111);
+
+const txTaggedFrameDetail = numericTraceArgs(function txTaggedFrameDetail(src: Mac, dst: Mac, etherType: number, vlans: readonly VlanTag[]): TraceDetail {
+  return { src: formatMac(src), dst: formatMac(dst), etherType, vlans: vlans.map(t => t.vid) };
+}, 0b111);
 
 /** The trace detail of a receive record: the frame and the `pktType` it was given. */
-function rxFrameDetail(f: EthernetRepr, pktType: string): TraceDetail {
-  const detail: Record<string, TraceValue> = { src: formatMac(f.src), dst: formatMac(f.dst), etherType: f.etherType, pktType };
-  if (f.vlans.length > 0) detail['vlans'] = f.vlans.map(t => t.vid);
-  return detail;
-}
+const rxFrameDetail = numericTraceArgs(function rxFrameDetail(src: Mac, dst: Mac, etherType: number, pktType: string): TraceDetail {
+  return { src: formatMac(src), dst: formatMac(dst), etherType, pktType };
+}, 0b111);
+
+const rxTaggedFrameDetail = numericTraceArgs(function rxTaggedFrameDetail(src: Mac, dst: Mac, etherType: number, pktType: string, vlans: readonly VlanTag[]): TraceDetail {
+  return { src: formatMac(src), dst: formatMac(dst), etherType, pktType, vlans: vlans.map(t => t.vid) };
+}, 0b111);

@@ -8,7 +8,7 @@
  * Leaves out: IPv6, per-namespace proc files beyond the sysctls modelled in `sysctl.ts`.
  */
 import { formatMac } from '../packet/index.js';
-import type { DropReason, TraceDetail, TraceDetailBuilder, TraceKind, TraceLocation, TraceValue } from '../engine/index.js';
+import { traceSite, type DropReason, type TraceDetail, type TraceDetailBuilder, type TraceKind, type TraceLocation, type TraceSite, type TraceValue } from '../engine/index.js';
 import type { NetDevice } from './device.js';
 import type { Host } from './host.js';
 import type { Skb } from './skb.js';
@@ -42,13 +42,15 @@ export class NetNamespace {
   readonly drops: DropCounters = new Map();
   /** Extension slots that higher-level kernel modules (ipv4, sockets, conntrack, ipvs, xfrm) fill. */
   readonly ext = new Map<string, unknown>();
+  /** The IPv4 state, also in `ext` under `ipv4`: a field, for the packet path (`ipv4Of`). */
+  ipv4: unknown = undefined;
   /** Subscribers to device events in this namespace (conntrack flush on MASQUERADE devices, ...). */
   readonly netdevNotifiers: NetdevNotifier[] = [];
   private nextIfindex = 1;
   /** Devices by ifindex (`dev_get_by_index`). */
   private readonly byIfindex = new Map<number, NetDevice>();
-  private nsLocation: TraceLocation | undefined = undefined;
-  private readonly namedLocations = new Map<string, TraceLocation>();
+  private nsSites: TraceSites | undefined = undefined;
+  private readonly namedSites = new Map<string, TraceSites>();
 
   constructor(host: Host, name: string, parent?: NetNamespace) {
     this.host = host;
@@ -131,68 +133,49 @@ export class NetNamespace {
   trace(skb: Skb | number, dev: NetDevice | string | undefined, kind: TraceKind, detail: Readonly<Record<string, TraceValue>>): void {
     const world = this.host.world;
     if (!world.trace.enabled) return;
-    world.trace.record(world.engine.now, typeof skb === 'number' ? skb : skb.id, this.traceLocation(dev), kind, detail);
+    world.trace.recordAt(world.engine.now, typeof skb === 'number' ? skb : skb.id, this.traceSites(dev).site(kind, asGiven), detail);
   }
 
   /**
    * Records a trace record whose detail `build` makes from the values given, when the trace is
-   * read (`TraceRecorder.recordWith`): the packet path's way to trace without formatting or
-   * allocating. The values must be primitives or immutable (a device's name, not the device).
+   * read (`TraceRecorder.recordAt`, at this location's interned site): the packet path's way to
+   * trace without formatting or allocating. The values must be primitives or immutable (a
+   * device's name, not the device); numbers declared with `numericTraceArgs` are best, since a
+   * record then keeps no object of the packet path alive.
    */
-  traceWith<A>(skb: Skb | number, dev: NetDevice | string | undefined, kind: TraceKind, build: (a: A) => TraceDetail, a: A): void;
-  traceWith<A, B>(skb: Skb | number, dev: NetDevice | string | undefined, kind: TraceKind, build: (a: A, b: B) => TraceDetail, a: A, b: B): void;
-  traceWith<A, B, C>(skb: Skb | number, dev: NetDevice | string | undefined, kind: TraceKind, build: (a: A, b: B, c: C) => TraceDetail, a: A, b: B, c: C): void;
-  traceWith<A, B, C, D>(skb: Skb | number, dev: NetDevice | string | undefined, kind: TraceKind, build: (a: A, b: B, c: C, d: D) => TraceDetail, a: A, b: B, c: C, d: D): void;
-  traceWith<A, B, C, D, E>(
-    skb: Skb | number,
-    dev: NetDevice | string | undefined,
-    kind: TraceKind,
-    build: (a: A, b: B, c: C, d: D, e: E) => TraceDetail,
-    a: A,
-    b: B,
-    c: C,
-    d: D,
-    e: E,
-  ): void;
-  traceWith<A, B, C, D, E, F>(
-    skb: Skb | number,
-    dev: NetDevice | string | undefined,
-    kind: TraceKind,
-    build: (a: A, b: B, c: C, d: D, e: E, f: F) => TraceDetail,
-    a: A,
-    b: B,
-    c: C,
-    d: D,
-    e: E,
-    f: F,
-  ): void;
-  traceWith(skb: Skb | number, dev: NetDevice | string | undefined, kind: TraceKind, build: TraceDetailBuilder, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown): void {
+  traceWith<A extends unknown[]>(skb: Skb | number, dev: NetDevice | string | undefined, kind: TraceKind, build: (...args: A) => TraceDetail, ...args: A): void;
+  traceWith(skb: Skb | number, dev: NetDevice | string | undefined, kind: TraceKind, build: TraceDetailBuilder, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown, g?: unknown, h?: unknown): void {
     const world = this.host.world;
     if (!world.trace.enabled) return;
-    (world.trace as unknown as { recordWith: AnyRecordWith }).recordWith(world.engine.now, typeof skb === 'number' ? skb : skb.id, this.traceLocation(dev), kind, build, a, b, c, d, e, f);
+    world.trace.recordAt(world.engine.now, typeof skb === 'number' ? skb : skb.id, this.traceSites(dev).site(kind, build), a, b, c, d, e, f, g, h);
+  }
+
+  /** The location of a record made here (see `traceSites`). */
+  traceLocation(dev: NetDevice | string | undefined): TraceLocation {
+    return this.traceSites(dev).location;
   }
 
   /**
-   * The location of a record made here, interned: one object per namespace and one per device
-   * (rebuilt when the device is renamed or moved), so recording allocates none.
+   * The interned location of records made here and their sites: one set for the namespace, one
+   * per device (made again when the device is renamed or moved), so recording allocates none.
    */
-  traceLocation(dev: NetDevice | string | undefined): TraceLocation {
+  traceSites(dev: NetDevice | string | undefined): TraceSites {
     if (dev === undefined) {
-      return (this.nsLocation ??= { host: this.host.name, netns: this.name });
+      return (this.nsSites ??= new TraceSites(this, { host: this.host.name, netns: this.name }));
     }
     if (typeof dev === 'string') {
-      let loc = this.namedLocations.get(dev);
-      if (loc === undefined) {
-        loc = { host: this.host.name, netns: this.name, device: dev };
-        this.namedLocations.set(dev, loc);
+      let sites = this.namedSites.get(dev);
+      if (sites === undefined) {
+        sites = new TraceSites(this, { host: this.host.name, netns: this.name, device: dev });
+        this.namedSites.set(dev, sites);
       }
-      return loc;
+      return sites;
     }
-    const cached = dev.traceLocationCache;
-    if (cached !== undefined && cached.ns === this && cached.location.device === dev.name) return cached.location;
-    const location = { host: this.host.name, netns: this.name, device: dev.name };
-    dev.traceLocationCache = { ns: this, location };
-    return location;
+    const cached = dev.traceSites;
+    if (cached !== undefined && cached.ns === this && cached.location.device === dev.name) return cached;
+    const sites = new TraceSites(this, { host: this.host.name, netns: this.name, device: dev.name });
+    dev.traceSites = sites;
+    return sites;
   }
 
   /** Every drop goes through here: counted per reason, and recorded with what decided it. */
@@ -202,11 +185,34 @@ export class NetNamespace {
   }
 }
 
+/** The trace sites of one location: one per (kind, detail builder) used there. */
+export class TraceSites {
+  /** A location has a handful of sites: a scan by identity beats a hash lookup. */
+  private readonly sites: TraceSite[] = [];
+
+  constructor(
+    readonly ns: NetNamespace,
+    readonly location: TraceLocation,
+  ) {}
+
+  site(kind: TraceKind, build: TraceDetailBuilder): TraceSite {
+    const sites = this.sites;
+    for (let i = 0; i < sites.length; i++) {
+      const s = sites[i]!;
+      if (s.build === build && s.kind === kind) return s;
+    }
+    const site = traceSite(this.location, kind, build);
+    sites.push(site);
+    return site;
+  }
+}
+
 const NO_DETAIL: TraceDetail = Object.freeze({});
+
+function asGiven(detail: TraceDetail): TraceDetail {
+  return detail;
+}
 
 function dropDetail(reason: DropReason, detail: TraceDetail): TraceDetail {
   return { reason, ...detail };
 }
-
-/** `recordWith` seen through its implementation signature. */
-type AnyRecordWith = (now: number, packetId: number, location: TraceLocation, kind: TraceKind, build: TraceDetailBuilder, ...args: unknown[]) => void;

@@ -60,6 +60,22 @@ export type SysctlResult = { ok: true; value: string } | { ok: false; error: str
 const CONF_KEYS = Object.keys(CONF_DEFAULTS);
 const CONF_INDEX = new Map<string, number>(CONF_KEYS.map((k, i) => [k, i]));
 
+/** Where each per-device key sits in a `confRow`. */
+export const CONF = {
+  forwarding: 0,
+  rp_filter: 1,
+  route_localnet: 2,
+  proxy_arp: 3,
+  accept_local: 4,
+  arp_ignore: 5,
+  arp_announce: 6,
+  arp_accept: 7,
+  arp_notify: 8,
+  send_redirects: 9,
+  accept_redirects: 10,
+  promote_secondaries: 11,
+} as const;
+
 export class Sysctls {
   private readonly values = new Map<string, string>();
   /**
@@ -147,13 +163,21 @@ export class Sysctls {
   conf(dev: string, key: keyof typeof CONF_DEFAULTS | string): number {
     const index = CONF_INDEX.get(key);
     if (index === undefined) return this.computeConf(dev, key);
+    return this.confRow(dev)[index]!;
+  }
+
+  /**
+   * Every per-device value `conf` would answer for `dev`, indexed by `CONF`: the packet path
+   * reads several per packet with one lookup. Valid until the next write; do not keep it.
+   */
+  confRow(dev: string): Readonly<Float64Array> {
     let row = this.confRows.get(dev);
     if (row === undefined) {
       row = new Float64Array(CONF_KEYS.length);
       for (let i = 0; i < CONF_KEYS.length; i++) row[i] = this.computeConf(dev, CONF_KEYS[i]!);
       this.confRows.set(dev, row);
     }
-    return row[index]!;
+    return row;
   }
 
   private computeConf(dev: string, key: string): number {
@@ -199,3 +223,6 @@ function normalise(key: string): string {
 function notFound(key: string): string {
   return `sysctl: cannot stat /proc/sys/${key.trim().replace(/\./g, '/')}: No such file or directory`;
 }
+
+// CONF must follow CONF_DEFAULTS' key order.
+for (const [k, i] of Object.entries(CONF)) if (CONF_KEYS[i] !== k) throw new Error(`sysctl: CONF.${k} is not at index ${i}`);

@@ -10,6 +10,9 @@ import {
   firstDifference,
   isDropReason,
   isTraceKind,
+  numericTraceArgs,
+  traceSite,
+  type TraceDetail,
   type TraceKind,
   type TraceLocation,
   type TraceRecord,
@@ -118,6 +121,85 @@ describe('TraceRecorder', () => {
     expect(one.digest()).toBe(empty.digest());
     one.record(3, 1, root, 'note');
     expect(one.records[0]!.seq).toBe(0);
+  });
+});
+
+describe('TraceRecorder: details built when read', () => {
+  it('builds each detail once, from the values given, when the records are first read', () => {
+    const trace = new TraceRecorder();
+    let built = 0;
+    const hop = (dev: string, ttl: number, extra: string | undefined): TraceDetail => {
+      built++;
+      return extra === undefined ? { dev, ttl } : { dev, ttl, extra };
+    };
+    trace.recordWith(5, 1, c1, 'ttl', hop, 'eth0', 64, undefined);
+    trace.recordWith(5, 1, c1, 'ttl', hop, 'eth1', 63, 'x');
+    expect(built).toBe(0);
+    expect(trace.size).toBe(2);
+    expect(trace.records.map(r => r.detail)).toEqual([{ dev: 'eth0', ttl: 64 }, { dev: 'eth1', ttl: 63, extra: 'x' }]);
+    expect(built).toBe(2);
+    // Reading again builds nothing; records made later are added behind.
+    trace.record(6, 2, root, 'note', { n: 1 });
+    expect(trace.records.map(r => [r.seq, r.time, r.packetId, r.kind])).toEqual([
+      [0, 5, 1, 'ttl'],
+      [1, 5, 1, 'ttl'],
+      [2, 6, 2, 'note'],
+    ]);
+    expect(built).toBe(2);
+  });
+
+  it('keeps seq, time, packet id, location and values across many storage chunks', () => {
+    const trace = new TraceRecorder();
+    const eight = (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number): TraceDetail => ({ sum: a + b + c + d + e + f + g + h });
+    const one = (a: number): TraceDetail => ({ a });
+    const site = traceSite(c1, 'note', eight);
+    const n = 100_000;
+    for (let i = 0; i < n; i++) {
+      // Runs of three records share a packet id and a time; times past 2^31 ns stay exact.
+      const packet = Math.floor(i / 3);
+      const time = 3_000_000_000 + Math.floor(i / 6);
+      if (i % 2 === 0) trace.recordAt(time, packet, site, i, 1, 1, 1, 1, 1, 1, 1);
+      else trace.recordWith(time, packet, root, 'route', one, i);
+    }
+    const records = trace.records;
+    expect(records).toHaveLength(n);
+    for (const i of [0, 1, 2, 3, 4, 5, 6, 4095, 4096, 32767, 32768, 65537, n - 1]) {
+      const r = records[i]!;
+      expect(r.seq).toBe(i);
+      expect(r.packetId).toBe(Math.floor(i / 3));
+      expect(r.time).toBe(3_000_000_000 + Math.floor(i / 6));
+      expect(r.detail).toEqual(i % 2 === 0 ? { sum: i + 7 } : { a: i });
+      expect(r.location).toBe(i % 2 === 0 ? c1 : root);
+    }
+  });
+
+  it('counts records past the limit whatever form they were made in', () => {
+    const trace = new TraceRecorder({ limit: 3 });
+    const one = (a: number): TraceDetail => ({ a });
+    for (let i = 0; i < 5; i++) trace.recordWith(i, i, root, 'note', one, i);
+    trace.recordDrop(9, 9, root, 'loss');
+    expect(trace.records.map(r => r.detail)).toEqual([{ a: 0 }, { a: 1 }, { a: 2 }]);
+    expect(trace.truncated).toBe(3);
+  });
+
+  it('keeps numeric arguments exactly, beside the others, in the order given', () => {
+    const trace = new TraceRecorder();
+    const hop = numericTraceArgs(
+      (mac: number, name: string, ip: number, tags: readonly number[] | undefined, ttl: number): TraceDetail => ({ mac, name, ip, tags: tags === undefined ? null : [...tags], ttl }),
+      0b10101,
+    );
+    const site = traceSite(c1, 'transmit', hop);
+    expect(site.numeric).toBe(0b10101);
+    for (let i = 0; i < 40_000; i++) trace.recordAt(i, i, site, 0x0242_ac11_0002 + i, `veth${i}`, 0xc0a8_3964, i % 2 === 0 ? undefined : [i], 64 - (i % 64));
+    const r = trace.records;
+    for (const i of [0, 1, 39_999]) {
+      expect(r[i]!.detail).toEqual({ mac: 0x0242_ac11_0002 + i, name: `veth${i}`, ip: 0xc0a8_3964, tags: i % 2 === 0 ? null : [i], ttl: 64 - (i % 64) });
+    }
+  });
+
+  it('refuses a builder with more than eight parameters', () => {
+    const nine = (_a: number, _b: number, _c: number, _d: number, _e: number, _f: number, _g: number, _h: number, _i: number): TraceDetail => ({});
+    expect(() => traceSite(root, 'note', nine)).toThrow(RangeError);
   });
 });
 

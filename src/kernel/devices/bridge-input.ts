@@ -21,8 +21,8 @@
  * Leaves out: multicast snooping (no IGMP state: multicast always floods and goes up), proxy
  * ARP and neighbour suppression port flags, port isolation, locked ports, VLAN filtering.
  */
-import type { TraceDetail } from '../../engine/index.js';
-import { MAC_BROADCAST, formatMac, isMulticastMac, type EthernetRepr } from '../../packet/index.js';
+import { numericTraceArgs, type TraceDetail } from '../../engine/index.js';
+import { MAC_BROADCAST, formatMac, isMulticastMac, type Mac } from '../../packet/index.js';
 import type { RxHandlerResult } from '../device.js';
 import { cloneSkb, type Skb } from '../skb.js';
 import type { BridgeDevice, BridgePort } from './bridge.js';
@@ -170,22 +170,30 @@ function brPassFrameUp(br: BridgeDevice, skb: Skb): void {
 function traceDecision(br: BridgeDevice, port: BridgePort, skb: Skb, learned: LearnOutcome<NetDevice> | undefined, decision: BridgeDecision): void {
   const movedFrom = learned?.kind === 'moved' ? learned.from.name : undefined;
   const to = decision.kind === 'forward' ? decision.port.dev.name : undefined;
-  br.netns.traceWith(skb, br, 'bridge', decisionDetail, port.dev.name, skb.frame, learned === undefined ? 'off' : learned.kind, movedFrom, decision, to);
+  // A forward decision is made per frame: the record keeps a constant label instead.
+  const label = decision.kind !== 'forward' ? decision : decision.alsoLocal ? FORWARD_ALSO_LOCAL : FORWARD;
+  br.netns.traceWith(skb, br, 'bridge', decisionDetail, port.dev.name, skb.frame.src, skb.frame.dst, learned === undefined ? 'off' : learned.kind, movedFrom, label, to);
 }
 
+/** What a bridge record says about the decision. */
+type DecisionLabel = Exclude<BridgeDecision, { readonly kind: 'forward' }> | { readonly kind: 'forward'; readonly alsoLocal: boolean };
+const FORWARD: DecisionLabel = { kind: 'forward', alsoLocal: false };
+const FORWARD_ALSO_LOCAL: DecisionLabel = { kind: 'forward', alsoLocal: true };
+
 /** The detail of a bridge record, from the names captured when the decision was made. */
-function decisionDetail(
+const decisionDetail = numericTraceArgs(function decisionDetail(
   port: string,
-  frame: EthernetRepr,
+  src: Mac,
+  dst: Mac,
   learned: string,
   movedFrom: string | undefined,
-  decision: BridgeDecision,
+  decision: DecisionLabel,
   to: string | undefined,
 ): TraceDetail {
   const detail: Record<string, string | boolean | string[]> = {
     port,
-    src: formatMac(frame.src),
-    dst: formatMac(frame.dst),
+    src: formatMac(src),
+    dst: formatMac(dst),
     learned,
     decision: decision.kind,
   };
@@ -194,4 +202,4 @@ function decisionDetail(
   if (decision.kind === 'flood') detail['flood'] = decision.flood;
   if (decision.kind !== 'local') detail['local'] = decision.alsoLocal;
   return detail;
-}
+}, 0b110);

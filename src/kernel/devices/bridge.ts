@@ -28,7 +28,7 @@
  * multicast snooping (multicast is flooded), port isolation, `group_fwd_mask`, the MTU check of
  * `br_dev_queue_push_xmit` (frames are not measured at L2).
  */
-import { SECOND, type Duration, type TraceDetail } from '../../engine/index.js';
+import { SECOND, numericTraceArgs, type Duration, type TraceDetail } from '../../engine/index.js';
 import { MAC_BROADCAST, formatMac, isMulticastMac, type Mac } from '../../packet/index.js';
 import { NetDevice } from '../device.js';
 import type { NetNamespace } from '../netns.js';
@@ -317,6 +317,6 @@ export class BridgeDevice extends NetDevice {
 }
 
 /** The detail of the bridge record of `br_dev_xmit`. */
-function xmitDetail(port: string, dst: Mac, decision: string, to: string | undefined): TraceDetail {
+const xmitDetail = numericTraceArgs(function xmitDetail(port: string, dst: Mac, decision: string, to: string | undefined): TraceDetail {
   return to === undefined ? { port, dst: formatMac(dst), decision } : { port, dst: formatMac(dst), decision, to };
-}
+}, 0b10);

@@ -50,10 +50,53 @@ export function isValidUnicastMac(mac: Mac): boolean {
  * (it may have been renamed or moved in between).
  */
 export function netifRx(dev: NetDevice, skb: Skb): void {
-  dev.netns.host.world.engine.scheduleIn(0, () => {
+  const world = dev.netns.host.world;
+  let backlog = world.ext.get(BACKLOG_EXT_KEY) as Backlog | undefined;
+  if (backlog === undefined) {
+    backlog = new Backlog();
+    world.ext.set(BACKLOG_EXT_KEY, backlog);
+  }
+  backlog.push(dev, skb);
+  world.engine.scheduleIn(0, backlog.processOne);
+}
+
+const BACKLOG_EXT_KEY = 'netdev.backlog';
+
+/**
+ * The frames waiting in `netif_rx`'s backlog, world-wide, in arrival order. Each arrival
+ * schedules one event, always the same handler: the events run in the order they were
+ * scheduled (all at their arrival instant, which never decreases), so the event that runs
+ * takes the oldest frame, the one it was scheduled for. No closure per frame.
+ */
+class Backlog {
+  private devs: (NetDevice | undefined)[] = [];
+  private skbs: (Skb | undefined)[] = [];
+  private head = 0;
+
+  push(dev: NetDevice, skb: Skb): void {
+    this.devs.push(dev);
+    this.skbs.push(skb);
+  }
+
+  /** The engine handler: classify the oldest frame for its device, then receive it. */
+  readonly processOne = (): void => {
+    const i = this.head;
+    const dev = this.devs[i]!;
+    const skb = this.skbs[i]!;
+    this.devs[i] = undefined;
+    this.skbs[i] = undefined;
+    if (++this.head === this.devs.length) {
+      this.devs.length = 0;
+      this.skbs.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.devs.length) {
+      this.devs = this.devs.slice(this.head);
+      this.skbs = this.skbs.slice(this.head);
+      this.head = 0;
+    }
     skb.pktType = ethTypeTrans(dev, skb.frame.dst);
     dev.receive(skb);
-  });
+  };
 }
 
 /** `eth_hw_addr_random`: the next address of the world's `mac` stream. */

@@ -15,7 +15,7 @@
  * Leaves out: ICMP redirects (`send_redirects` when the packet leaves through the device it came
  * in on), the xfrm forward policy check, router alert options, `ignore_df` of tunnels.
  */
-import type { TraceDetail } from '../../engine/index.js';
+import { numericTraceArgs, type TraceDetail } from '../../engine/index.js';
 import { formatIpv4, type Ipv4Repr } from '../../packet/index.js';
 import type { NetDevice } from '../device.js';
 import type { Skb } from '../skb.js';
@@ -60,6 +60,6 @@ export function ipForward(st: Ipv4State, skb: Skb, ip: Ipv4Repr, inDev: NetDevic
 }
 
 /** The record of the TTL decrement (built when the trace is read). */
-function ttlDetail(ttl: number): TraceDetail {
+const ttlDetail = numericTraceArgs(function ttlDetail(ttl: number): TraceDetail {
   return { from: ttl, to: ttl - 1, action: 'decrement' };
-}
+}, 0b1);

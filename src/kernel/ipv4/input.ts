@@ -19,14 +19,16 @@
  *
  * Leaves out: IP options processing, raw sockets, early demux, multicast delivery, GRO.
  */
-import { IPPROTO_ESP, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, formatIpv4, isFragment, type Ipv4Repr } from '../../packet/index.js';
-import type { TraceDetail, TraceValue } from '../../engine/index.js';
+import { IPPROTO_ESP, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, formatIpv4, isFragment, type Ipv4, type Ipv4Repr } from '../../packet/index.js';
+import { numericTraceArgs, type TraceDetail, type TraceValue } from '../../engine/index.js';
 import type { NetDevice } from '../device.js';
 import type { Skb } from '../skb.js';
 import { ipForward } from './forward.js';
 import { icmpName, planEchoReply } from './icmp.js';
 import { sendIcmpError, sendIcmpPlan } from './output.js';
 import { addRouteTraceFields, routeDevName, routeInput, type RouteInputDecision } from './route-lookup.js';
+import type { Route } from './route-table.js';
+import type { FibRule } from './rules.js';
 import { IPV4_SOCKETS_EXT_KEY, ipv4Of, type DeliveryResult, type Ipv4State, type SocketDelivery } from './state.js';
 
 /** `ip_rcv`: the handler registered for EtherType 0x0800. */
@@ -69,36 +71,68 @@ export function ipRcv(skb: Skb, dev: NetDevice): void {
 }
 
 function traceInput(st: Ipv4State, skb: Skb, ip: Ipv4Repr, dev: NetDevice, d: RouteInputDecision): void {
-  st.ns.traceWith(skb, dev, 'route', inputDetail, ip, dev.name, d, routeDevName(d.route));
-}
-
-/** The route record of a received packet (built when the trace is read). */
-function inputDetail(ip: Ipv4Repr, iif: string, d: RouteInputDecision, devName: string | null): TraceDetail {
-  const detail: Record<string, TraceValue> = { stage: 'input', src: formatIpv4(ip.src), dst: formatIpv4(ip.dst), iif };
+  // The decision's parts, not the decision: a record keeps nothing that would otherwise die.
+  const devName = routeDevName(d.route);
   switch (d.kind) {
     case 'local':
-      detail['result'] = d.broadcast ? 'broadcast' : 'local';
-      addRouteTraceFields(detail, d.route, d.rule, devName);
-      break;
+      st.ns.traceWith(skb, dev, 'route', localInputDetail, ip.src, ip.dst, dev.name, d.broadcast ? 'broadcast' : 'local', d.route, d.rule, devName);
+      return;
     case 'forward':
-      detail['result'] = 'forward';
-      detail['nexthop'] = formatIpv4(d.nexthop);
-      addRouteTraceFields(detail, d.route, d.rule, devName);
-      break;
+      st.ns.traceWith(skb, dev, 'route', forwardInputDetail, ip.src, ip.dst, d.nexthop, dev.name, d.route, d.rule, devName);
+      return;
     case 'reject':
-      detail['result'] = 'reject';
-      detail['reason'] = d.reason;
-      detail['detail'] = d.detail;
-      addRouteTraceFields(detail, d.route, undefined, devName);
-      break;
+      st.ns.traceWith(skb, dev, 'route', rejectInputDetail, ip.src, ip.dst, dev.name, d.reason, d.detail, d.route, devName);
+      return;
   }
-  return detail;
 }
 
+/** The route records of a received packet (built when the trace is read). */
+const localInputDetail = numericTraceArgs(function localInputDetail(
+  src: Ipv4,
+  dst: Ipv4,
+  iif: string,
+  result: string,
+  route: Route | undefined,
+  rule: FibRule | undefined,
+  devName: string | null,
+): TraceDetail {
+  const detail: Record<string, TraceValue> = { stage: 'input', src: formatIpv4(src), dst: formatIpv4(dst), iif, result };
+  addRouteTraceFields(detail, route, rule, devName);
+  return detail;
+}, 0b11);
+
+const forwardInputDetail = numericTraceArgs(function forwardInputDetail(
+  src: Ipv4,
+  dst: Ipv4,
+  nexthop: Ipv4,
+  iif: string,
+  route: Route,
+  rule: FibRule,
+  devName: string | null,
+): TraceDetail {
+  const detail: Record<string, TraceValue> = { stage: 'input', src: formatIpv4(src), dst: formatIpv4(dst), iif, result: 'forward', nexthop: formatIpv4(nexthop) };
+  addRouteTraceFields(detail, route, rule, devName);
+  return detail;
+}, 0b111);
+
+const rejectInputDetail = numericTraceArgs(function rejectInputDetail(
+  src: Ipv4,
+  dst: Ipv4,
+  iif: string,
+  reason: string,
+  why: string,
+  route: Route | undefined,
+  devName: string | null,
+): TraceDetail {
+  const detail: Record<string, TraceValue> = { stage: 'input', src: formatIpv4(src), dst: formatIpv4(dst), iif, result: 'reject', reason, detail: why };
+  addRouteTraceFields(detail, route, undefined, devName);
+  return detail;
+}, 0b11);
+
 /** The record of a packet handed to local delivery. */
-function localDetail(ip: Ipv4Repr, broadcast: boolean): TraceDetail {
-  return { stage: 'local', protocol: ip.protocol, src: formatIpv4(ip.src), dst: formatIpv4(ip.dst), broadcast };
-}
+const localDetail = numericTraceArgs(function localDetail(protocol: number, src: Ipv4, dst: Ipv4, broadcast: boolean): TraceDetail {
+  return { stage: 'local', protocol, src: formatIpv4(src), dst: formatIpv4(dst), broadcast };
+}, 0b111);
 
 /** `ip_local_deliver` and `ip_local_deliver_finish`. */
 function ipLocalDeliver(st: Ipv4State, skb: Skb, received: Ipv4Repr, dev: NetDevice, broadcast: boolean): void {
@@ -121,7 +155,7 @@ function ipLocalDeliver(st: Ipv4State, skb: Skb, received: Ipv4Repr, dev: NetDev
   ip = now;
   // xfrm4_policy_check before the transport sees the packet (ESP itself is `no_policy`).
   if (st.xfrm !== undefined && ip.protocol !== IPPROTO_ESP && !st.xfrm.inputPolicyCheck(skb, ip, dev)) return;
-  if (ns.host.world.trace.enabled) ns.traceWith(skb, dev, 'receive', localDetail, ip, broadcast);
+  if (ns.host.world.trace.enabled) ns.traceWith(skb, dev, 'receive', localDetail, ip.protocol, ip.src, ip.dst, broadcast);
   if (ip.protocol === IPPROTO_ICMP && ip.payload.kind === 'icmp' && ip.payload.type === 'echo-request') {
     const decision = planEchoReply(ip, ip.payload, {
       broadcast,

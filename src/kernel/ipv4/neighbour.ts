@@ -130,6 +130,31 @@ export class NeighbourTable {
     return value;
   }
 
+  /**
+   * `neigh_output` when the entry can send at once (connected, or already being probed): the
+   * answer, with the entry marked used; undefined when `output` must queue or resolve (nothing
+   * changed then). The output path tries this first so a packet needs no pending record.
+   */
+  outputIfConnected(dev: NetDevice, ip: Ipv4, packetId: number): NeighOutput | undefined {
+    const e = this.get(dev, ip);
+    if (e === undefined) return undefined;
+    switch (e.state) {
+      case 'reachable':
+      case 'permanent':
+      case 'noarp':
+      case 'delay':
+      case 'probe':
+        e.used = this.now;
+        e.lastPacketId = packetId;
+        return sendAnswer(e);
+      case 'stale':
+      case 'none':
+      case 'failed':
+      case 'incomplete':
+        return undefined;
+    }
+  }
+
   /** `neigh_output` / `neigh_resolve_output` for one packet to next hop `ip` on `dev`. */
   output(dev: NetDevice, ip: Ipv4, pending: NeighPendingPacket): NeighOutput {
     let e = this.get(dev, ip);

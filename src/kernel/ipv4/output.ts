@@ -23,9 +23,9 @@
  * Leaves out: corking and socket options beyond the request fields, GSO, local loopback copies
  * of broadcasts (`ip_mc_output`), the PMTU cache (frag-needed does not lower later MTUs).
  */
-import type { TraceDetail, TraceValue } from '../../engine/index.js';
+import { numericTraceArgs, type TraceDetail, type TraceValue } from '../../engine/index.js';
 import { formatIpv4, formatMac, fragmentIpv4, ipv4Packet, IPV4_BROADCAST, MAC_BROADCAST, isMulticastIpv4 } from '../../packet/index.js';
-import type { EthernetRepr, Ipv4, Ipv4Payload, Ipv4Repr, Mac } from '../../packet/index.js';
+import type { EthernetRepr, Ipv4, Ipv4Payload, Ipv4Repr, Mac, VlanTag } from '../../packet/index.js';
 import type { NetDevice } from '../device.js';
 import type { NetNamespace } from '../netns.js';
 import { cloneSkb, ipv4Length, newSkb, plainIpv4BodyLength, type Skb } from '../skb.js';
@@ -76,8 +76,11 @@ const NO_OPTIONS = new Uint8Array(0);
 /** The total length of a datagram (header + payload), encoding the payload at most once (`skb.ts`). */
 export { ipv4Length };
 
+/** Frames built here carry no tags: one shared empty list (frames are immutable values). */
+const NO_VLANS: readonly VlanTag[] = Object.freeze([]);
+
 function ethFrame(src: Mac, dst: Mac, ip: Ipv4Repr): EthernetRepr {
-  return { kind: 'ethernet', dst, src, vlans: [], etherType: ETH_P_IP, payload: ip };
+  return { kind: 'ethernet', dst, src, vlans: NO_VLANS, etherType: ETH_P_IP, payload: ip };
 }
 
 function tracing(st: Ipv4State): boolean {
@@ -116,7 +119,7 @@ export function ipOutput(ns: NetNamespace, req: IpOutputRequest, onError?: (errn
   const skb = newSkb(packetId, ethFrame(decision.dev.mac, 0, ip));
   skb.mark = mark;
   if (req.cause !== undefined) ns.netfilter.attach?.(skb, req.cause);
-  if (tracing(st)) ns.traceWith(skb, decision.dev, 'route', outputDetail, ip, decision.type, decision.route, decision.rule, routeDevName(decision.route));
+  if (tracing(st)) ns.traceWith(skb, decision.dev, 'route', outputDetail, ip.dst, ip.src, decision.type, decision.route, decision.rule, routeDevName(decision.route));
   if (st.xfrm !== undefined) {
     const refused = st.xfrm.outputLookup(skb, ip, decision.dev);
     if (refused !== undefined) return failed(refused, packetId, onError);
@@ -165,18 +168,18 @@ function buildHeader(req: IpOutputRequest, src: Ipv4, dst: Ipv4, ttl: number, id
 }
 
 /** The route record of a local packet (built when the trace is read). */
-function outputDetail(ip: Ipv4Repr, result: string, route: Route | undefined, rule: FibRule | undefined, devName: string | null): TraceDetail {
-  const detail: Record<string, TraceValue> = { stage: 'output', dst: formatIpv4(ip.dst), src: formatIpv4(ip.src), result };
+const outputDetail = numericTraceArgs(function outputDetail(dst: Ipv4, src: Ipv4, result: string, route: Route | undefined, rule: FibRule | undefined, devName: string | null): TraceDetail {
+  const detail: Record<string, TraceValue> = { stage: 'output', dst: formatIpv4(dst), src: formatIpv4(src), result };
   addRouteTraceFields(detail, route, rule, devName);
   return detail;
-}
+}, 0b11);
 
 /** The route record of a send that routing refused. */
-function failedOutputDetail(dst: Ipv4, result: string, route: Route | undefined, devName: string | null): TraceDetail {
+const failedOutputDetail = numericTraceArgs(function failedOutputDetail(dst: Ipv4, result: string, route: Route | undefined, devName: string | null): TraceDetail {
   const detail: Record<string, TraceValue> = { stage: 'output', dst: formatIpv4(dst), result };
   addRouteTraceFields(detail, route, undefined, devName);
   return detail;
-}
+}, 0b1);
 
 /** POSTROUTING, then `ip_finish_output`. */
 export function ipPostRouting(st: Ipv4State, skb: Skb, inDev: NetDevice | undefined, outDev: NetDevice, nexthop: Ipv4, type: 'unicast' | 'local' | 'broadcast', mtu: number): void {
@@ -225,15 +228,15 @@ function neighOutput(st: Ipv4State, skb: Skb, ip: Ipv4Repr, dev: NetDevice, next
     xmit(skb, dev, direct);
     return;
   }
-  const out = st.neigh.output(dev, nexthop, new PendingOutput(st, skb, ip, dev, nexthop));
+  const out = st.neigh.outputIfConnected(dev, nexthop, skb.id) ?? st.neigh.output(dev, nexthop, new PendingOutput(st, skb, ip, dev, nexthop));
   if (tracing(st)) st.ns.traceWith(skb, dev, 'neighbour', neighbourDetail, nexthop, out);
   if (out.kind === 'send') xmit(skb, dev, out.mac);
 }
 
 /** The neighbour record of one packet's next-hop lookup. */
-function neighbourDetail(nexthop: Ipv4, out: NeighOutput): TraceDetail {
+const neighbourDetail = numericTraceArgs(function neighbourDetail(nexthop: Ipv4, out: NeighOutput): TraceDetail {
   return { ip: formatIpv4(nexthop), state: out.state, action: out.kind, mac: out.kind === 'send' ? formatMac(out.mac) : null };
-}
+}, 0b1);
 
 /** A packet handed to the neighbour table: sent once the next hop resolves, or failed. */
 class PendingOutput implements NeighPendingPacket {

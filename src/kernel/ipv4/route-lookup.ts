@@ -25,6 +25,7 @@
 import type { DropReason, TraceValue } from '../../engine/index.js';
 import { IPV4_BROADCAST, formatIpv4, isLoopbackIpv4, isMulticastIpv4, type Ipv4 } from '../../packet/index.js';
 import type { NetDevice } from '../device.js';
+import { CONF } from '../sysctl.js';
 import type { IprouteErrno } from './errors.js';
 import type { FibResult } from './fib.js';
 import type { Route } from './route-table.js';
@@ -66,9 +67,9 @@ function reject(reason: DropReason, detail: string, errno: IprouteErrno, icmpCod
 
 /** `fib_validate_source`: undefined when the source is acceptable, else why not. */
 export function validateSource(st: Ipv4State, src: Ipv4, dst: Ipv4, inDev: NetDevice, oif: NetDevice | undefined): RouteInputDecision | undefined {
-  const sysctl = st.ns.sysctl;
-  const rpf = sysctl.conf(inDev.name, 'rp_filter');
-  const acceptLocal = sysctl.conf(inDev.name, 'accept_local') !== 0;
+  const conf = st.ns.sysctl.confRow(inDev.name);
+  const rpf = conf[CONF.rp_filter]!;
+  const acceptLocal = conf[CONF.accept_local] !== 0;
   if (rpf === 0) {
     if (acceptLocal || !st.addrs.isLocal(src)) return undefined;
     return reject('martian', 'martian source: the source is a local address', 'EINVAL');
@@ -100,7 +101,7 @@ export function routeInput(st: Ipv4State, flow: RouteInputFlow): RouteInputDecis
   if (dst === IPV4_BROADCAST || (src === 0 && dst === 0)) return brdInput(st, flow);
   if (zeronet(src)) return reject('martian', 'martian source: 0.0.0.0/8', 'EINVAL');
   if (zeronet(dst)) return reject('martian', 'martian destination: 0.0.0.0/8', 'EINVAL');
-  const localnet = st.ns.sysctl.conf(inDev.name, 'route_localnet') !== 0;
+  const localnet = st.ns.sysctl.confRow(inDev.name)[CONF.route_localnet] !== 0;
   if (isLoopbackIpv4(dst)) {
     if (!localnet) return reject('martian', `martian destination: 127.0.0.0/8 on ${inDev.name} without route_localnet`, 'EINVAL');
   } else if (isLoopbackIpv4(src) && !localnet) {
@@ -115,7 +116,7 @@ export function routeInput(st: Ipv4State, flow: RouteInputFlow): RouteInputDecis
 }
 
 function fromFailedOrUnicast(st: Ipv4State, res: FibResult, flow: RouteInputFlow): RouteInputDecision {
-  const forwarding = st.ns.sysctl.conf(flow.inDev.name, 'forwarding') !== 0;
+  const forwarding = st.ns.sysctl.confRow(flow.inDev.name)[CONF.forwarding] !== 0;
   if (!res.ok) {
     const route = res.route;
     const what = route === undefined ? (res.rule === undefined ? 'no route' : `rule ${res.rule.priority} ${res.rule.action}`) : `${route.type} route`;

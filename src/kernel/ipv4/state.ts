@@ -214,11 +214,14 @@ export function createIpv4State(ns: NetNamespace): Ipv4State {
   if (existing instanceof Ipv4State) return existing;
   const st = new Ipv4State(ns);
   ns.ext.set(IPV4_EXT_KEY, st);
+  ns.ipv4 = st;
   return st;
 }
 
 /** The IPv4 state of `ns`; a namespace without one is a broken invariant. */
 export function ipv4Of(ns: NetNamespace): Ipv4State {
+  const fast = ns.ipv4;
+  if (fast instanceof Ipv4State) return fast;
   const st = ns.ext.get(IPV4_EXT_KEY);
   if (!(st instanceof Ipv4State)) fail(`IPv4 is not installed in namespace ${ns.host.name}/${ns.name}`);
   return st;

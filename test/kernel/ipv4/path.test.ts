@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { SECOND } from '../../../src/engine/index.js';
 import { ipOutput, ipv4Of, type NetfilterHooks } from '../../../src/kernel/index.js';
+import { linkSetName } from '../../../src/kernel/devices/index.js';
 import { decodeQuoted, echoRequest, encodeIpv4, ipv4Packet, type IcmpRepr, type Ipv4Repr } from '../../../src/packet/index.js';
 import { send } from '../../support/topology.js';
 import { cidr, ip, must, sent, ping, records, routed, sink, sysctl, udp } from './fakes.js';
@@ -197,6 +198,25 @@ describe('local delivery and local output', () => {
     t.world.engine.runUntil(SECOND);
     expect(aSock.map(d => [d.dev, d.ip.dst])).toEqual([['lo', ip('127.0.0.1')]]);
     expect(records(t.world, 'route').some(r => r['stage'] === 'reroute')).toBe(true);
+  });
+
+  it('records what the path saw then, even when devices are renamed before the trace is read', () => {
+    const traced = (renameFirst: boolean) => {
+      const t = routed({ seed: 7 });
+      sink(t.b);
+      sent(ipOutput(t.a, { dst: ip('10.0.2.2'), payload: udp(5000, 53, 'q') }));
+      t.world.engine.runUntil(SECOND);
+      if (renameFirst) {
+        // Renaming an up device is allowed (Linux 6.2 and later); the records made before keep the old names.
+        must(linkSetName(t.r, t.rEth1, 'wan0'));
+        must(linkSetName(t.a, t.aEth0, 'lan0'));
+      }
+      return t.world.trace.records.map(r => ({ where: `${r.location.netns}/${r.location.device ?? ''}`, kind: r.kind, detail: r.detail }));
+    };
+    const before = traced(false);
+    expect(traced(true)).toEqual(before);
+    expect(before).toContainEqual(expect.objectContaining({ where: 'r/eth0', kind: 'route', detail: expect.objectContaining({ result: 'forward', dev: 'eth1', iif: 'eth0', nexthop: '10.0.2.2' }) }));
+    expect(before).toContainEqual(expect.objectContaining({ where: 'a/eth0', kind: 'transmit', detail: { src: '02:00:00:00:00:12', dst: '02:00:00:00:00:11', etherType: 0x0800 } }));
   });
 
   it('keeps quoting and IDs deterministic across identical runs', () => {
