@@ -57,6 +57,33 @@ export function missarg(key: string): never {
   die(`Error: argument "${key}" is required\n`, 255);
 }
 
+/**
+ * `xfrm_state_flag_parse` / `xfrm_policy_flag_parse`: flag names until another word, or one
+ * `0xNN` whose bits index `names`.
+ */
+export function flagsArg<F extends string>(a: Argv, flags: Set<F>, names: readonly F[]): void {
+  const w = a.cur;
+  if (w.length > 2 && w.startsWith('0x')) {
+    if (!/^[0-9a-fA-F]{1,2}$/.test(w.slice(2))) invarg('FLAG value is invalid', w);
+    const n = Number.parseInt(w.slice(2), 16);
+    flags.clear();
+    names.forEach((f, bit) => {
+      if ((n & (1 << bit)) !== 0) flags.add(f);
+    });
+    return;
+  }
+  for (;;) {
+    const f = names.find(name => name === a.cur);
+    if (f === undefined) {
+      a.prev();
+      return;
+    }
+    flags.add(f);
+    if (!a.nextOk()) return;
+    a.next();
+  }
+}
+
 /** `get_u32(&v, arg, 0)` or `invarg(msg, arg)`. */
 export function u32Arg(text: string, msg: string): number {
   const n = parseCUnsigned(text);

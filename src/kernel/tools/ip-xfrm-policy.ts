@@ -18,7 +18,7 @@ import { cidrContains } from '../../packet/index.js';
 import { ANY_SELECTOR, netnsXfrm, XFRM_ERRORS, xfrmOf, type XfrmAction, type XfrmDir, type XfrmPolicy, type XfrmPolicyFlag, type XfrmTemplate } from '../xfrm/index.js';
 import { die, duparg, invarg, matches } from './cli-args.js';
 import { must, type IpContext } from './ip-context.js';
-import { Argv, missarg, modeArg, parseId, parseSelector, refuse, u32Arg, type SelectorArg } from './ip-xfrm-args.js';
+import { Argv, flagsArg, missarg, modeArg, parseId, parseSelector, refuse, u32Arg, type SelectorArg } from './ip-xfrm-args.js';
 import { formatPolicy, onelineRecord } from './xfrm-view.js';
 
 const POLICY_USAGE =
@@ -96,29 +96,6 @@ function actionArg(text: string): XfrmAction {
   invarg('ACTION value is invalid\n', text);
 }
 
-/** `xfrm_policy_flag_parse`. */
-function flagsArg(a: Argv, flags: Set<XfrmPolicyFlag>): void {
-  const w = a.cur;
-  if (w.length > 2 && w.startsWith('0x')) {
-    if (!/^[0-9a-fA-F]{1,2}$/.test(w.slice(2))) invarg('FLAG value is invalid', w);
-    const n = Number.parseInt(w.slice(2), 16);
-    flags.clear();
-    POLICY_FLAGS.forEach((f, bit) => {
-      if ((n & (1 << bit)) !== 0) flags.add(f);
-    });
-    return;
-  }
-  for (;;) {
-    const f = POLICY_FLAGS.find(name => name === a.cur);
-    if (f === undefined) {
-      a.prev();
-      return;
-    }
-    flags.add(f);
-    if (!a.nextOk()) return;
-    a.next();
-  }
-}
 
 /** `xfrm_tmpl_parse`, from the word after `tmpl`. */
 function templateArg(ctx: IpContext, a: Argv): XfrmTemplate {
@@ -172,7 +149,7 @@ function modify(ctx: IpContext, a: Argv, update: boolean): number {
     else if (w === 'priority') priority = u32Arg(a.next(), 'PRIORITY value is invalid');
     else if (w === 'flag') {
       a.next();
-      flagsArg(a, flags);
+      flagsArg(a, flags, POLICY_FLAGS);
     } else if (w === 'tmpl') {
       a.next();
       templates.push(templateArg(ctx, a));
@@ -241,7 +218,7 @@ function listOrDeleteAll(ctx: IpContext, a: Argv, deleteAll: boolean): number {
     else if (w === 'priority') priority = u32Arg(a.next(), 'PRIORITY value is invalid');
     else if (w === 'flag') {
       a.next();
-      flagsArg(a, flags);
+      flagsArg(a, flags, POLICY_FLAGS);
       flagFilter = true;
     } else {
       if (sel !== undefined) invarg('unknown', w);

@@ -30,7 +30,7 @@ import {
 } from '../xfrm/index.js';
 import { die, duparg, invarg, matches } from './cli-args.js';
 import { must, type IpContext } from './ip-context.js';
-import { Argv, missarg, modeArg, parseId, parseSelector, refuse, u32Arg, xfrmProtoArg, type XfrmIdArg } from './ip-xfrm-args.js';
+import { Argv, flagsArg, missarg, modeArg, parseId, parseSelector, refuse, u32Arg, xfrmProtoArg, type XfrmIdArg } from './ip-xfrm-args.js';
 import { formatState, onelineRecord, xfrmProtoName } from './xfrm-view.js';
 
 const STATE_USAGE =
@@ -98,29 +98,6 @@ function keymatArg(text: string): Uint8Array {
   return new TextEncoder().encode(text);
 }
 
-/** `xfrm_state_flag_parse`: names until another word, or one `0xNN`. */
-function flagsArg(a: Argv, flags: Set<XfrmStateFlag>): void {
-  const w = a.cur;
-  if (w.length > 2 && w.startsWith('0x')) {
-    const n = Number.parseInt(w.slice(2), 16);
-    if (!/^[0-9a-fA-F]{1,2}$/.test(w.slice(2))) invarg('FLAG value is invalid', w);
-    flags.clear();
-    XFRM_STATE_FLAGS.forEach((f, bit) => {
-      if ((n & (1 << bit)) !== 0) flags.add(f);
-    });
-    return;
-  }
-  for (;;) {
-    const f = XFRM_STATE_FLAGS.find(name => name === a.cur);
-    if (f === undefined) {
-      a.prev();
-      return;
-    }
-    flags.add(f);
-    if (!a.nextOk()) return;
-    a.next();
-  }
-}
 
 function orderedFlags(flags: ReadonlySet<XfrmStateFlag>): XfrmStateFlag[] {
   return XFRM_STATE_FLAGS.filter(f => flags.has(f));
@@ -153,7 +130,7 @@ function modify(ctx: IpContext, a: Argv, update: boolean): number {
       if (u32Arg(a.next(), `value after "${w}" is invalid`) !== 0) refuse(XFRM_ERRORS.notModelled('ESN'));
     } else if (w === 'flag') {
       a.next();
-      flagsArg(a, flags);
+      flagsArg(a, flags, XFRM_STATE_FLAGS);
     } else if (w === 'sel') {
       a.next();
       sel = parseSelector(ctx, a).sel;
@@ -248,7 +225,7 @@ function listOrDeleteAll(ctx: IpContext, a: Argv, deleteAll: boolean): number {
     else if (w === 'reqid') reqid = u32Arg(a.next(), '"REQID" is invalid');
     else if (w === 'flag') {
       a.next();
-      flagsArg(a, flags);
+      flagsArg(a, flags, XFRM_STATE_FLAGS);
       flagFilter = true;
     } else {
       if (id !== undefined) invarg('unknown', w);
